@@ -1,0 +1,255 @@
+"""The ``waypost`` command: serve, migrate, and manage projects and their keys."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import click
+import uvicorn
+from sqlalchemy import Engine, select
+from starlette.applications import Starlette
+
+from collector.app import create_app
+from collector.auth.keys import KeyKind
+from collector.db.engine import build_engine, read_transaction, write_transaction
+from collector.db.migrate import upgrade
+from collector.db.models import Project
+from collector.errors import WaypostError
+from collector.projects.service import (
+    CreatedProject,
+    create_project,
+    list_projects,
+    rotate_project_keys,
+)
+from collector.settings import Settings, SettingsError
+
+DEMO_PROJECT_NAME = "Demo"
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _engine(database_url: str | None) -> Engine:
+    return build_engine(database_url or _settings().database_url)
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, default=str))
+
+
+def _created(project: CreatedProject) -> dict[str, str]:
+    return {
+        "id": str(project.id),
+        "name": project.name,
+        "write_key": project.write_key,
+        "secret_key": project.secret_key,
+    }
+
+
+def app_from_env() -> Starlette:
+    """Factory for uvicorn workers: each process builds its app from ``WAYPOST_*``."""
+    return create_app(Settings.from_env())
+
+
+database_option = click.option(
+    "--database-url",
+    envvar="WAYPOST_DATABASE_URL",
+    help="SQLAlchemy URL (default sqlite:///./var/waypost.db).",
+)
+
+
+@click.group()
+def main() -> None:
+    """Waypost collector: onboarding, surveys and Segment-compatible ingestion."""
+
+
+@main.command()
+@click.option("--host", envvar="WAYPOST_HOST", help="Interface to bind (default 127.0.0.1).")
+@click.option("--port", envvar="WAYPOST_PORT", type=int, help="Port (default 8000).")
+@click.option("--workers", envvar="WAYPOST_WORKERS", type=int, help="Worker processes (default 1).")
+@database_option
+@click.option(
+    "--log-level",
+    envvar="WAYPOST_LOG_LEVEL",
+    type=click.Choice(["critical", "error", "warning", "info", "debug", "trace"]),
+    help="Log level (default info).",
+)
+def serve(
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    database_url: str | None,
+    log_level: str | None,
+) -> None:
+    """Serve the collector with uvicorn."""
+    flags = {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "database_url": database_url,
+        "log_level": log_level,
+    }
+    try:
+        settings = _settings().replace(**{k: v for k, v in flags.items() if v is not None})
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    # Worker processes rebuild the settings from the environment; hand them the flags.
+    for field in dataclasses.fields(Settings):
+        if field.name in flags:
+            os.environ[f"WAYPOST_{field.name.upper()}"] = str(getattr(settings, field.name))
+    uvicorn.run(
+        "collector.cli:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        timeout_graceful_shutdown=30,
+    )
+
+
+@main.command()
+@database_option
+def migrate(database_url: str | None) -> None:
+    """Bring the database schema up to date."""
+    engine = _engine(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    click.echo("database is up to date")
+
+
+@main.group()
+def project() -> None:
+    """Create and list projects."""
+
+
+@project.command("create")
+@click.option("--name", required=True, help="Project name.")
+@database_option
+def project_create(name: str, database_url: str | None) -> None:
+    """Create a project; prints its keys. The secret key is shown only this once."""
+    engine = _engine(database_url)
+    try:
+        with write_transaction(engine) as connection:
+            created = create_project(connection, name, now=datetime.now(UTC))
+    finally:
+        engine.dispose()
+    _echo_json(_created(created))
+
+
+@project.command("list")
+@database_option
+def project_list(database_url: str | None) -> None:
+    """List projects as JSON."""
+    engine = _engine(database_url)
+    try:
+        with read_transaction(engine) as connection:
+            projects = list_projects(connection)
+    finally:
+        engine.dispose()
+    _echo_json([{"id": str(p.id), "name": p.name, "created_at": p.created_at} for p in projects])
+
+
+@main.group()
+def keys() -> None:
+    """Rotate API keys."""
+
+
+@keys.command("rotate")
+@click.option("--project", "project_id", required=True, type=click.UUID, help="Project id.")
+@click.option(
+    "--kind",
+    type=click.Choice(["write", "secret", "both"]),
+    default="both",
+    show_default=True,
+    help="Which key to replace.",
+)
+@click.option(
+    "--grace-seconds",
+    type=int,
+    envvar="WAYPOST_KEY_GRACE_SECONDS",
+    help="How long the old key keeps working (default 86400).",
+)
+@database_option
+def keys_rotate(
+    project_id: uuid.UUID, kind: str, grace_seconds: int | None, database_url: str | None
+) -> None:
+    """Issue new keys; the old ones keep working for the grace period."""
+    grace = timedelta(
+        seconds=grace_seconds if grace_seconds is not None else _settings().key_grace_seconds
+    )
+    kinds: tuple[KeyKind, ...] = ("write", "secret") if kind == "both" else (cast(KeyKind, kind),)
+    engine = _engine(database_url)
+    now = datetime.now(UTC)
+    try:
+        with write_transaction(engine) as connection:
+            new_keys = rotate_project_keys(
+                connection,
+                project_id,
+                kinds,
+                now=now,
+                grace=grace,
+            )
+    except WaypostError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
+    _echo_json(
+        {
+            "project_id": str(project_id),
+            **{f"{k}_key": v for k, v in new_keys.items()},
+            "old_keys_expire_at": (now + grace).isoformat(),
+        }
+    )
+
+
+@main.command()
+@click.option(
+    "--keys-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("var/demo-project.json"),
+    show_default=True,
+    help="Where the demo project's keys are kept between runs.",
+)
+@database_option
+def demo(keys_file: Path, database_url: str | None) -> None:
+    """Create the demo project if it does not exist yet, and print its keys."""
+    engine = _engine(database_url)
+    try:
+        saved = _saved_demo(engine, keys_file)
+        if saved is None:
+            with write_transaction(engine) as connection:
+                saved = _created(
+                    create_project(connection, DEMO_PROJECT_NAME, now=datetime.now(UTC))
+                )
+            keys_file.parent.mkdir(parents=True, exist_ok=True)
+            keys_file.write_text(json.dumps(saved, indent=2))
+            keys_file.chmod(0o600)
+    finally:
+        engine.dispose()
+    _echo_json(saved)
+
+
+def _saved_demo(engine: Engine, keys_file: Path) -> dict[str, str] | None:
+    """The saved demo keys, if that project still exists in this database."""
+    if not keys_file.exists():
+        return None
+    saved: dict[str, str] = json.loads(keys_file.read_text())
+    with read_transaction(engine) as connection:
+        found = connection.execute(
+            select(Project.id).where(Project.id == uuid.UUID(saved["id"]))
+        ).first()
+    return saved if found is not None else None

@@ -1,0 +1,142 @@
+"""One error tree, rendered in one JSON envelope.
+
+::
+
+    WaypostError (500 internal_error)
+    ├── BadRequest (400 bad_request)
+    │   └── MalformedBody (400 malformed_body)
+    ├── InvalidKey (401 invalid_key)
+    ├── Forbidden (403 forbidden)
+    ├── NotFound (404 not_found)
+    ├── Conflict (409 conflict)
+    ├── PayloadTooLarge (413 payload_too_large)
+    ├── UnsupportedMediaType (415 unsupported_media_type)
+    ├── ValidationFailed (422 validation_failed, carries field messages)
+    └── RateLimited (429 rate_limited)
+
+Every refusal answers ``{"error": {"code", "message", "fields"?}}``. A batch's rejected
+messages are data in a 200 answer, not exceptions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from collector.http.responses import JSONResponse
+
+logger = logging.getLogger("waypost.errors")
+
+FieldMessages = Mapping[str, Any]
+
+
+class WaypostError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: FieldMessages | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+        self.headers = dict(headers or {})
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = self.fields
+        return {"error": error}
+
+
+class BadRequest(WaypostError):
+    status = 400
+    code = "bad_request"
+
+
+class MalformedBody(BadRequest):
+    code = "malformed_body"
+
+
+class InvalidKey(WaypostError):
+    status = 401
+    code = "invalid_key"
+
+
+class Forbidden(WaypostError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(WaypostError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(WaypostError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(WaypostError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(WaypostError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class ValidationFailed(WaypostError):
+    status = 422
+    code = "validation_failed"
+
+
+class RateLimited(WaypostError):
+    status = 429
+    code = "rate_limited"
+
+
+def render(error: WaypostError) -> Response:
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+async def handle_waypost_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WaypostError)
+    return render(exc)
+
+
+_HTTP_CODES = {404: NotFound, 405: BadRequest}
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 answers, in our envelope."""
+    assert isinstance(exc, HTTPException)
+    error_class = _HTTP_CODES.get(exc.status_code, WaypostError)
+    error = error_class(str(exc.detail), headers=exc.headers)
+    error.status = exc.status_code
+    if exc.status_code == 405:
+        error.code = "method_not_allowed"
+    return render(error)
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return render(WaypostError("internal error; the request was not processed"))
+
+
+EXCEPTION_HANDLERS = {
+    WaypostError: handle_waypost_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,52 @@
+"""Parameters and shape of the events export."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from collector.ingest.schemas import IsoDateTime
+
+MAX_PAGE_SIZE = 1000
+
+
+class EventQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    event = fields.String(validate=validate.Length(min=1, max=255))
+    userId = fields.String(validate=validate.Length(min=1, max=255))
+    """Every event of the person this user id resolves to, from before sign-up too."""
+    personId = fields.UUID()
+    from_ = IsoDateTime(data_key="from")
+    to = IsoDateTime()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    cursor = fields.String()
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "ndjson"]))
+
+
+class ExportedEventSchema(Schema):
+    """An event as exported: Segment's field names plus the resolved ``personId``."""
+
+    messageId = fields.String()
+    type = fields.String()
+    event = fields.String()
+    name = fields.String()
+    category = fields.String()
+    userId = fields.String(allow_none=True)
+    anonymousId = fields.String(allow_none=True)
+    groupId = fields.String()
+    previousId = fields.String()
+    personId = fields.UUID(allow_none=True)
+    properties = fields.Dict()
+    traits = fields.Dict()
+    context = fields.Dict()
+    integrations = fields.Dict()
+    timestamp = fields.DateTime()
+    originalTimestamp = fields.DateTime()
+    sentAt = fields.DateTime()
+    receivedAt = fields.DateTime()
+
+
+class EventPageSchema(Schema):
+    data = fields.List(fields.Nested(ExportedEventSchema))
+    next_cursor = fields.String(allow_none=True)

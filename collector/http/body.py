@@ -1,0 +1,77 @@
+"""Reading request bodies: size limits, gzip, JSON.
+
+Limits apply to the decompressed body, and decompression stops one byte past the limit,
+so a small gzip bomb can never be inflated in memory.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from collector.errors import MalformedBody, PayloadTooLarge, UnsupportedMediaType
+
+JSON_MEDIA_TYPES = frozenset({"application/json", "text/plain", ""})
+# A JSON "\u0000" escape (not an escaped backslash followed by "u0000").
+_NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"request body is larger than the limit of {limit // 1024} KB")
+
+
+def check_json_content_type(request: Request) -> None:
+    """JSON, or ``text/plain`` as ``navigator.sendBeacon`` sends it to avoid a preflight."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in JSON_MEDIA_TYPES:
+        raise UnsupportedMediaType(
+            f"content type {media_type!r} is not supported; send application/json"
+        )
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The decompressed body, refused with 413 past ``limit`` bytes."""
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("identity", "gzip"):
+        raise UnsupportedMediaType(f"content encoding {encoding!r} is not supported; use gzip")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            raise _too_large(limit)
+    return gunzip(bytes(received), limit) if encoding == "gzip" else bytes(received)
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        body = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise MalformedBody(f"body is not valid gzip: {exc}") from None
+    if len(body) > limit or inflater.unconsumed_tail:
+        raise _too_large(limit)
+    if not inflater.eof:
+        raise MalformedBody("gzip body is truncated")
+    return body
+
+
+def parse_json(body: bytes) -> Any:
+    """Parsed JSON; NUL characters become U+FFFD, since PostgreSQL cannot store them."""
+    if b"\\u0000" in body:
+        body = _NUL_ESCAPE.sub(rb"\1\\ufffd", body)
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedBody(f"body is not valid JSON: {exc}") from None
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    check_json_content_type(request)
+    return parse_json(await read_body(request, limit))

@@ -1,0 +1,88 @@
+"""Segment's HTTP Tracking API: ``/v1/batch`` and one route per call type."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from collector.auth.guards import basic_auth_username, project_for_write_key
+from collector.errors import MalformedBody, ValidationFailed
+from collector.http.body import read_json
+from collector.http.responses import JSONResponse
+from collector.http.state import engine_of
+from collector.ingest.messages import BatchDefaults
+from collector.ingest.schemas import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, BatchSchema
+from collector.ingest.service import IngestResult, ingest
+
+_batch_defaults = BatchSchema(exclude=("batch",))
+
+
+def _write_key(request: Request, body: dict[str, Any]) -> str | None:
+    in_body = body.get("writeKey")
+    return basic_auth_username(request) or (in_body if isinstance(in_body, str) else None)
+
+
+def _defaults(body: dict[str, Any]) -> BatchDefaults:
+    fields: dict[str, Any] = {
+        key: body[key] for key in ("sentAt", "context", "integrations") if key in body
+    }
+    try:
+        loaded = _batch_defaults.load(fields)
+    except ValidationError as error:
+        raise ValidationFailed("invalid batch fields", fields=error.messages_dict) from None
+    return BatchDefaults(
+        sent_at=loaded.get("sentAt"),
+        context=loaded.get("context"),
+        integrations=loaded.get("integrations"),
+    )
+
+
+def _ingest_authorised(
+    request: Request, body: dict[str, Any], messages: list[Any], forced_type: str | None
+) -> IngestResult:
+    engine = engine_of(request)
+    project_id = project_for_write_key(engine, _write_key(request, body))
+    defaults = BatchDefaults() if forced_type else _defaults(body)
+    return ingest(
+        engine,
+        project_id,
+        messages,
+        defaults=defaults,
+        received_at=datetime.now(UTC),
+        forced_type=forced_type,
+    )
+
+
+async def batch(request: Request) -> Response:
+    body = await read_json(request, MAX_BATCH_BYTES)
+    if not isinstance(body, dict) or not isinstance(body.get("batch"), list):
+        raise MalformedBody('body must be a JSON object with a "batch" array')
+    result = await run_in_threadpool(_ingest_authorised, request, body, body["batch"], None)
+    return JSONResponse(result.as_dict())
+
+
+def single(message_type: str) -> Route:
+    """The route of one call type: its body is one message, of that type."""
+
+    async def endpoint(request: Request) -> Response:
+        body = await read_json(request, MAX_MESSAGE_BYTES)
+        if not isinstance(body, dict):
+            raise MalformedBody("body must be a JSON object")
+        result = await run_in_threadpool(_ingest_authorised, request, body, [body], message_type)
+        if result.rejected:
+            raise ValidationFailed(f"invalid {message_type} call", fields=result.rejected[0].errors)
+        return JSONResponse(result.as_dict())
+
+    return Route(f"/{message_type}", endpoint, methods=["POST"], name=f"ingest_{message_type}")
+
+
+routes = [
+    Route("/batch", batch, methods=["POST"], name="ingest_batch"),
+    *(single(t) for t in ("track", "identify", "group", "page", "screen", "alias")),
+]

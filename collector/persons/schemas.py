@@ -1,0 +1,25 @@
+"""Shape of a person in the admin API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class IdentitySchema(Schema):
+    id = fields.String()
+    kind = fields.String(metadata={"description": "user or anonymous"})
+
+
+class AccountRefSchema(Schema):
+    groupId = fields.String()
+    traits = fields.Dict()
+
+
+class PersonSchema(Schema):
+    id = fields.UUID()
+    userId = fields.String(allow_none=True)
+    traits = fields.Dict()
+    identities = fields.List(fields.Nested(IdentitySchema))
+    accounts = fields.List(fields.Nested(AccountRefSchema))
+    createdAt = fields.DateTime()
+    updatedAt = fields.DateTime()

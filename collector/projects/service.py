@@ -1,0 +1,83 @@
+"""Projects and their keys: create, list, rotate."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, insert, select
+
+from collector.auth.keys import KeyKind, rotate_key, store_key
+from collector.db.models import Project, table_of
+from collector.errors import NotFound, ValidationFailed
+
+_projects = table_of(Project)
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    id: uuid.UUID
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CreatedProject:
+    id: uuid.UUID
+    name: str
+    write_key: str
+    secret_key: str
+
+
+def create_project(connection: Connection, name: str, *, now: datetime) -> CreatedProject:
+    """A new project with a write key and a secret key, returned in clear once."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed(
+            "invalid project name",
+            fields={"name": [f"must be 1 to {MAX_NAME_LENGTH} characters"]},
+        )
+    project_id = uuid.uuid4()
+    connection.execute(insert(_projects).values(id=project_id, name=name, created_at=now))
+    return CreatedProject(
+        id=project_id,
+        name=name,
+        write_key=store_key(connection, project_id, "write", now),
+        secret_key=store_key(connection, project_id, "secret", now),
+    )
+
+
+def list_projects(connection: Connection) -> list[ProjectSummary]:
+    rows = connection.execute(
+        select(_projects.c.id, _projects.c.name, _projects.c.created_at).order_by(
+            _projects.c.created_at, _projects.c.name
+        )
+    )
+    return [ProjectSummary(id=row.id, name=row.name, created_at=row.created_at) for row in rows]
+
+
+def find_project_by_name(connection: Connection, name: str) -> ProjectSummary | None:
+    row = connection.execute(
+        select(_projects.c.id, _projects.c.name, _projects.c.created_at)
+        .where(_projects.c.name == name)
+        .order_by(_projects.c.created_at)
+        .limit(1)
+    ).first()
+    return None if row is None else ProjectSummary(row.id, row.name, row.created_at)
+
+
+def rotate_project_keys(
+    connection: Connection,
+    project_id: uuid.UUID,
+    kinds: tuple[KeyKind, ...],
+    *,
+    now: datetime,
+    grace: timedelta,
+) -> dict[KeyKind, str]:
+    """New keys of the given kinds; the replaced ones work for ``grace`` more."""
+    exists = connection.execute(select(_projects.c.id).where(_projects.c.id == project_id)).first()
+    if exists is None:
+        raise NotFound(f"no project with id {project_id}")
+    return {kind: rotate_key(connection, project_id, kind, now=now, grace=grace) for kind in kinds}
