@@ -6,6 +6,8 @@ import dataclasses
 import json
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -13,12 +15,13 @@ from typing import Any, cast
 import click
 import uvicorn
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.applications import Starlette
 
 from collector.app import create_app
 from collector.auth.keys import KeyKind
 from collector.db.engine import build_engine, read_transaction, write_transaction
-from collector.db.migrate import upgrade
+from collector.db.migrate import current_revision, head_revision, upgrade
 from collector.db.models import Project
 from collector.errors import WaypostError
 from collector.projects.service import (
@@ -39,8 +42,50 @@ def _settings() -> Settings:
         raise click.ClickException(str(exc)) from None
 
 
-def _engine(database_url: str | None) -> Engine:
-    return build_engine(database_url or _settings().database_url)
+@contextmanager
+def _database(database_url: str | None, *, migrated: bool = True) -> Iterator[Engine]:
+    """An engine for one command; failures become one-line errors instead of tracebacks.
+
+    ``migrated`` commands refuse a database whose schema is not current, naming the fix,
+    rather than failing later on a missing table.
+    """
+    try:
+        engine = build_engine(database_url or _settings().database_url)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise click.ClickException(f"invalid database URL: {exc}") from None
+    try:
+        if migrated:
+            _require_current_schema(engine)
+        yield engine
+    except WaypostError as exc:
+        raise click.ClickException(_describe(exc)) from None
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if isinstance(exc, DBAPIError) else exc).strip().splitlines()
+        raise click.ClickException(f"database error: {reason[0] if reason else exc}") from None
+    finally:
+        engine.dispose()
+
+
+def _require_current_schema(engine: Engine) -> None:
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    head = head_revision(engine)
+    if current != head:
+        raise click.ClickException(
+            f"the database schema is at revision {current or 'none'}, not {head}; "
+            "run `waypost migrate` first"
+        )
+
+
+def _describe(error: WaypostError) -> str:
+    """An error's message with the fields it names: ``invalid project name (name: …)``."""
+    if not error.fields:
+        return error.message
+    details = "; ".join(
+        f"{field}: {', '.join(map(str, reasons)) if isinstance(reasons, list) else reasons}"
+        for field, reasons in error.fields.items()
+    )
+    return f"{error.message} ({details})"
 
 
 def _echo_json(value: Any) -> None:
@@ -123,11 +168,8 @@ def serve(
 @database_option
 def migrate(database_url: str | None) -> None:
     """Bring the database schema up to date."""
-    engine = _engine(database_url)
-    try:
+    with _database(database_url, migrated=False) as engine:
         upgrade(engine)
-    finally:
-        engine.dispose()
     click.echo("database is up to date")
 
 
@@ -141,12 +183,8 @@ def project() -> None:
 @database_option
 def project_create(name: str, database_url: str | None) -> None:
     """Create a project; prints its keys. The secret key is shown only this once."""
-    engine = _engine(database_url)
-    try:
-        with write_transaction(engine) as connection:
-            created = create_project(connection, name, now=datetime.now(UTC))
-    finally:
-        engine.dispose()
+    with _database(database_url) as engine, write_transaction(engine) as connection:
+        created = create_project(connection, name, now=datetime.now(UTC))
     _echo_json(_created(created))
 
 
@@ -154,13 +192,14 @@ def project_create(name: str, database_url: str | None) -> None:
 @database_option
 def project_list(database_url: str | None) -> None:
     """List projects as JSON."""
-    engine = _engine(database_url)
-    try:
-        with read_transaction(engine) as connection:
-            projects = list_projects(connection)
-    finally:
-        engine.dispose()
-    _echo_json([{"id": str(p.id), "name": p.name, "created_at": p.created_at} for p in projects])
+    with _database(database_url) as engine, read_transaction(engine) as connection:
+        projects = list_projects(connection)
+    _echo_json(
+        [
+            {"id": str(p.id), "name": p.name, "created_at": p.created_at.isoformat()}
+            for p in projects
+        ]
+    )
 
 
 @main.group()
@@ -179,7 +218,7 @@ def keys() -> None:
 )
 @click.option(
     "--grace-seconds",
-    type=int,
+    type=click.IntRange(min=0),
     envvar="WAYPOST_KEY_GRACE_SECONDS",
     help="How long the old key keeps working (default 86400).",
 )
@@ -192,21 +231,9 @@ def keys_rotate(
         seconds=grace_seconds if grace_seconds is not None else _settings().key_grace_seconds
     )
     kinds: tuple[KeyKind, ...] = ("write", "secret") if kind == "both" else (cast(KeyKind, kind),)
-    engine = _engine(database_url)
     now = datetime.now(UTC)
-    try:
-        with write_transaction(engine) as connection:
-            new_keys = rotate_project_keys(
-                connection,
-                project_id,
-                kinds,
-                now=now,
-                grace=grace,
-            )
-    except WaypostError as exc:
-        raise click.ClickException(exc.message) from None
-    finally:
-        engine.dispose()
+    with _database(database_url) as engine, write_transaction(engine) as connection:
+        new_keys = rotate_project_keys(connection, project_id, kinds, now=now, grace=grace)
     _echo_json(
         {
             "project_id": str(project_id),
@@ -227,19 +254,14 @@ def keys_rotate(
 @database_option
 def demo(keys_file: Path, database_url: str | None) -> None:
     """Create the demo project if it does not exist yet, and print its keys."""
-    engine = _engine(database_url)
-    try:
+    with _database(database_url) as engine:
         saved = _saved_demo(engine, keys_file)
         if saved is None:
             with write_transaction(engine) as connection:
                 saved = _created(
                     create_project(connection, DEMO_PROJECT_NAME, now=datetime.now(UTC))
                 )
-            keys_file.parent.mkdir(parents=True, exist_ok=True)
-            keys_file.write_text(json.dumps(saved, indent=2))
-            keys_file.chmod(0o600)
-    finally:
-        engine.dispose()
+            _write_private(keys_file, json.dumps(saved, indent=2))
     _echo_json(saved)
 
 
@@ -247,9 +269,22 @@ def _saved_demo(engine: Engine, keys_file: Path) -> dict[str, str] | None:
     """The saved demo keys, if that project still exists in this database."""
     if not keys_file.exists():
         return None
-    saved: dict[str, str] = json.loads(keys_file.read_text())
+    try:
+        saved: dict[str, str] = json.loads(keys_file.read_text())
+        project_id = uuid.UUID(saved["id"])
+    except (ValueError, KeyError, TypeError):
+        raise click.ClickException(
+            f"{keys_file} is not a demo keys file; remove it to create a new demo project"
+        ) from None
     with read_transaction(engine) as connection:
-        found = connection.execute(
-            select(Project.id).where(Project.id == uuid.UUID(saved["id"]))
-        ).first()
+        found = connection.execute(select(Project.id).where(Project.id == project_id)).first()
     return saved if found is not None else None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read, from its first byte (it holds a secret key)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)

@@ -4,7 +4,8 @@
 
     WaypostError (500 internal_error)
     ├── BadRequest (400 bad_request)
-    │   └── MalformedBody (400 malformed_body)
+    │   ├── MalformedBody (400 malformed_body)
+    │   └── ClientDisconnected (400 client_disconnected)
     ├── InvalidKey (401 invalid_key)
     ├── Forbidden (403 forbidden)
     ├── NotFound (404 not_found)
@@ -15,7 +16,9 @@
     └── RateLimited (429 rate_limited)
 
 Every refusal answers ``{"error": {"code", "message", "fields"?}}``. A batch's rejected
-messages are data in a 200 answer, not exceptions.
+messages are data in a 200 answer, not exceptions. A client that hangs up while sending
+its body (a tab closed during ``sendBeacon``) is the client's failure, not the server's:
+it is logged quietly and answered, to nobody, with ``ClientDisconnected``.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from collector.http.responses import JSONResponse
@@ -65,6 +68,10 @@ class BadRequest(WaypostError):
 
 class MalformedBody(BadRequest):
     code = "malformed_body"
+
+
+class ClientDisconnected(BadRequest):
+    code = "client_disconnected"
 
 
 class InvalidKey(WaypostError):
@@ -130,6 +137,11 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
     return render(error)
 
 
+async def handle_client_disconnect(request: Request, exc: Exception) -> Response:
+    logger.info("client disconnected during %s %s", request.method, request.url.path)
+    return render(ClientDisconnected("the client disconnected before sending its whole body"))
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return render(WaypostError("internal error; the request was not processed"))
@@ -138,5 +150,6 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     WaypostError: handle_waypost_error,
     HTTPException: handle_http_exception,
+    ClientDisconnect: handle_client_disconnect,
     Exception: handle_unexpected,
 }

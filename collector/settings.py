@@ -58,8 +58,10 @@ class Settings:
                 workers=config("WORKERS", cast=int, default=defaults.workers),
                 log_level=cast(LogLevel, config("LOG_LEVEL", default=defaults.log_level)),
                 environment=cast(Environment, config("ENV", default=defaults.environment)),
-                signing_secret=config(
-                    "SIGNING_SECRET", cast=Secret, default=defaults.signing_secret
+                # Wrapped here, not with cast=Secret: Config casts the default too, and
+                # a Secret wrapping a Secret fails on str().
+                signing_secret=Secret(
+                    config("SIGNING_SECRET", default=str(defaults.signing_secret))
                 ),
                 key_grace_seconds=config(
                     "KEY_GRACE_SECONDS", cast=int, default=defaults.key_grace_seconds

@@ -33,6 +33,14 @@ def generate_key(kind: KeyKind) -> str:
     return KEY_PREFIXES[kind] + secrets.token_urlsafe(32)
 
 
+def kind_of(key: str) -> KeyKind | None:
+    """The kind a key's prefix announces, or None for a string no key can look like."""
+    for kind, prefix in KEY_PREFIXES.items():
+        if key.startswith(prefix):
+            return kind
+    return None
+
+
 def lookup_value(key: str) -> str:
     """What the database holds for a presented key: the key, or its hash for secret keys."""
     if key.startswith(KEY_PREFIXES["secret"]):
@@ -57,10 +65,18 @@ def store_key(connection: Connection, project_id: uuid.UUID, kind: KeyKind, now:
 
 
 def find_owner(connection: Connection, key: str, now: datetime) -> KeyOwner | None:
-    """The project and kind of a key that is known and not expired, else None."""
+    """The project and kind of a key that is known and not expired, else None.
+
+    The stored row must be of the kind the key's prefix announces: otherwise the stored
+    hash of a secret key, presented as it is, would be looked up unchanged and accepted.
+    """
+    kind = kind_of(key)
+    if kind is None:
+        return None
     row = connection.execute(
         select(_keys.c.project_id, _keys.c.kind).where(
             _keys.c.lookup == lookup_value(key),
+            _keys.c.kind == kind,
             or_(_keys.c.expires_at.is_(None), _keys.c.expires_at > now),
         )
     ).first()

@@ -16,6 +16,8 @@ from collector.errors import BadRequest
 from collector.events.queries import EventFilter, events_page
 
 STREAM_CHUNK = 1000
+MAX_EVENT_ID = 2**63 - 1
+"""Event ids are 64-bit; a larger cursor cannot be bound (SQLite raises OverflowError)."""
 _OPTIONAL = (
     ("event", "event"),
     ("groupId", "group_id"),
@@ -67,7 +69,7 @@ def decode_cursor(cursor: str | None) -> int:
         after = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["after"]
     except (binascii.Error, ValueError, TypeError, KeyError):
         after = None
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_EVENT_ID:
         raise BadRequest("invalid cursor", fields={"cursor": ["is not a cursor this API gave"]})
     return after
 

@@ -1,7 +1,8 @@
 """Reading request bodies: size limits, gzip, JSON.
 
 Limits apply to the decompressed body, and decompression stops one byte past the limit,
-so a small gzip bomb can never be inflated in memory.
+so a small gzip bomb can never be inflated in memory. A parsed body is also one that can
+be stored: its nesting stays within what the JSON encoder writes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from starlette.requests import Request
 from collector.errors import MalformedBody, PayloadTooLarge, UnsupportedMediaType
 
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/plain", ""})
+# orjson encodes at most 254 levels of arrays and objects; a deeper body could be parsed
+# but never stored, and would fail after validation, inside the ingest transaction.
+MAX_JSON_DEPTH = 254
 # A JSON "\u0000" escape (not an escaped backslash followed by "u0000").
 _NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
 
@@ -50,16 +54,27 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def gunzip(data: bytes, limit: int) -> bytes:
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        body = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise MalformedBody(f"body is not valid gzip: {exc}") from None
-    if len(body) > limit or inflater.unconsumed_tail:
-        raise _too_large(limit)
-    if not inflater.eof:
-        raise MalformedBody("gzip body is truncated")
-    return body
+    """Every member of a gzip body (RFC 1952 allows several), inflated to at most ``limit``.
+
+    Bytes after the last member that are not gzip are refused rather than ignored, so
+    nothing a client sent is silently dropped.
+    """
+    body = bytearray()
+    rest = data
+    while True:
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            # The budget is never 0, which zlib would read as "no limit".
+            body += inflater.decompress(rest, limit + 1 - len(body))
+        except zlib.error as exc:
+            raise MalformedBody(f"body is not valid gzip: {exc}") from None
+        if len(body) > limit or inflater.unconsumed_tail:
+            raise _too_large(limit)
+        if not inflater.eof:
+            raise MalformedBody("gzip body is truncated")
+        rest = inflater.unused_data
+        if not rest:
+            return bytes(body)
 
 
 def parse_json(body: bytes) -> Any:
@@ -67,9 +82,25 @@ def parse_json(body: bytes) -> Any:
     if b"\\u0000" in body:
         body = _NUL_ESCAPE.sub(rb"\1\\ufffd", body)
     try:
-        return orjson.loads(body)
+        parsed = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise MalformedBody(f"body is not valid JSON: {exc}") from None
+    _check_depth(parsed)
+    return parsed
+
+
+def _check_depth(parsed: Any) -> None:
+    """Refuse a body nested deeper than ``MAX_JSON_DEPTH``.
+
+    Encoding it again is the cheapest exact test (a tenth of parsing it): the only value
+    orjson parses but cannot encode is one nested too deep.
+    """
+    try:
+        orjson.dumps(parsed)
+    except orjson.JSONEncodeError:
+        raise MalformedBody(
+            f"body is nested deeper than {MAX_JSON_DEPTH} levels of arrays and objects"
+        ) from None
 
 
 async def read_json(request: Request, limit: int) -> Any:

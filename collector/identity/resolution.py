@@ -135,6 +135,11 @@ class _Planner:
             (distinct_id, kind, survivor if person == loser else person)
             for distinct_id, kind, person in plan.new_identities
         ]
+        # An earlier merge into ``loser`` must now end in ``survivor``: a new loser is
+        # never inserted, so a merge left pointing at it would break a foreign key.
+        plan.merges = [
+            (earlier, survivor if into == loser else into) for earlier, into in plan.merges
+        ]
         if plan.user_of.get(survivor) is None and plan.user_of.get(loser) is not None:
             self._identify(survivor, plan.user_of[loser])  # type: ignore[arg-type]
         plan.newly_identified.pop(loser, None)

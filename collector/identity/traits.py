@@ -8,7 +8,7 @@ UTC, which sort in time order.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 Traits = dict[str, Any]
@@ -16,7 +16,13 @@ TraitTimes = dict[str, str]
 
 
 def stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
+    """``moment`` in UTC as fixed-width ISO 8601, so that stamps sort in time order.
+
+    Converting matters: ``10:00+02:00`` is earlier than ``09:00+00:00`` but sorts after it.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def merge_traits(
