@@ -121,7 +121,7 @@ def stored_events(client: httpx2.Client, project: CreatedProject) -> list[dict[s
         response.raise_for_status()
         page = response.json()
         events += page["data"]
-        if page["next_cursor"] is None:
+        if not page["has_more"]:
             return events
         params["cursor"] = page["next_cursor"]
 

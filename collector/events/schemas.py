@@ -49,4 +49,5 @@ class ExportedEventSchema(Schema):
 
 class EventPageSchema(Schema):
     data = fields.List(fields.Nested(ExportedEventSchema))
+    has_more = fields.Boolean()
     next_cursor = fields.String(allow_none=True)

@@ -34,7 +34,10 @@ _OPTIONAL = (
 @dataclass(frozen=True)
 class EventPage:
     data: list[dict[str, Any]]
+    has_more: bool
     next_cursor: str | None
+    """Where to continue: after this page's last event, even on the last page, so a
+    client can come back later for what arrived since. Null only before any event."""
 
 
 def exported(row: Row[Any]) -> dict[str, Any]:
@@ -78,11 +81,11 @@ def list_events(engine: Engine, where: EventFilter, *, cursor: str | None, limit
     after = decode_cursor(cursor)
     with read_transaction(engine) as connection:
         rows = connection.execute(events_page(where, after_id=after, limit=limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, more = rows[:limit], len(rows) > limit
     return EventPage(
         data=[exported(row) for row in rows],
-        next_cursor=encode_cursor(rows[-1].id) if more else None,
+        has_more=more,
+        next_cursor=encode_cursor(rows[-1].id) if rows else cursor or None,
     )
 
 

@@ -43,7 +43,7 @@ def all_pages(client: TestClient, project: CreatedProject, limit: int) -> list[l
         page = get_events(client, project, **params)
         pages.append([event["messageId"] for event in page["data"]])
         cursor = page["next_cursor"]
-        if cursor is None:
+        if not page["has_more"]:
             return pages
 
 
@@ -135,11 +135,30 @@ def test_pages_cover_every_event_once_in_order(client: TestClient, project: Crea
     assert [message_id for page in pages for message_id in page] == sent_ids(*sent)
 
 
-def test_exactly_full_last_page_has_no_next_cursor(
+def test_exactly_full_last_page_says_there_is_no_more(
     client: TestClient, project: CreatedProject
 ) -> None:
     send_batch(client, project, *(track() for _ in range(4)))
     assert [len(page) for page in all_pages(client, project, limit=2)] == [2, 2]
+
+
+def test_last_page_cursor_resumes_with_events_stored_later(
+    client: TestClient, project: CreatedProject
+) -> None:
+    send_batch(client, project, track(), track())
+    last_page = get_events(client, project, limit=5)
+    later = track()
+    send_batch(client, project, later)
+    resumed = get_events(client, project, limit=5, cursor=last_page["next_cursor"])
+    assert [event["messageId"] for event in resumed["data"]] == sent_ids(later)
+
+
+def test_empty_page_keeps_the_cursor_it_was_given(
+    client: TestClient, project: CreatedProject
+) -> None:
+    send_batch(client, project, track())
+    cursor = get_events(client, project)["next_cursor"]
+    assert get_events(client, project, cursor=cursor)["next_cursor"] == cursor
 
 
 def test_events_stored_after_a_page_appear_on_the_next(
@@ -167,7 +186,7 @@ def test_default_page_has_a_hundred_events(client: TestClient, project: CreatedP
     send_batch(client, project, *(track() for _ in range(101)))
     page = get_events(client, project)
     assert len(page["data"]) == 100
-    assert page["next_cursor"] is not None
+    assert page["has_more"] is True
 
 
 @pytest.mark.parametrize(
