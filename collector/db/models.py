@@ -7,7 +7,7 @@ Every row belongs to a project, and every query filters by it.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -15,12 +15,15 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Boolean,
+    Date,
     String,
     Table,
     UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import text
 
 from collector.db.base import Base, Document, UtcDateTime
 
@@ -34,6 +37,10 @@ class Project(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    settings: Mapped[dict[str, Any]] = mapped_column(Document, server_default=text("'{}'"))
+    """Project-wide options: identity verification, throttling of experiences."""
+    identity_secret: Mapped[str | None] = mapped_column(String(128))
+    """Key of the identity-verification HMAC; the customer's server holds it too."""
 
 
 class ApiKey(Base):
@@ -149,6 +156,144 @@ class Event(Base):
     traits: Mapped[dict[str, Any] | None] = mapped_column(Document)
     context: Mapped[dict[str, Any] | None] = mapped_column(Document)
     integrations: Mapped[dict[str, Any] | None] = mapped_column(Document)
+
+
+class Experience(Base):
+    """A flow (tour, checklist, announcement, hotspot, resource center) or a survey."""
+
+    __tablename__ = "experiences"
+    __table_args__ = (
+        Index("ix_experiences_project_id_kind_status", "project_id", "kind", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    """``flow`` or ``survey``."""
+    type: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column(Document)
+    """The current version's content: texts, steps or questions, audience, throttle…"""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ExperienceVersion(Base):
+    """Every version an experience had, so answers keep the content they were given to."""
+
+    __tablename__ = "experience_versions"
+    __table_args__ = (UniqueConstraint("experience_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    experience_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("experiences.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column(Document)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ExperienceState(Base):
+    """One person's history with one experience: what throttling and progress need."""
+
+    __tablename__ = "experience_states"
+    __table_args__ = (UniqueConstraint("experience_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    experience_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("experiences.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    """``shown``, ``in_progress``, ``completed``, ``dismissed`` or ``responded``."""
+    current_step: Mapped[str | None] = mapped_column(String(100))
+    completed_items: Mapped[list[str]] = mapped_column(Document)
+    shown_count: Mapped[int] = mapped_column(Integer)
+    dismiss_count: Mapped[int] = mapped_column(Integer)
+    first_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_dismissed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Impression(Base):
+    """An experience started or shown to a person, for the per-session and per-day caps."""
+
+    __tablename__ = "impressions"
+    __table_args__ = (
+        UniqueConstraint("project_id", "message_id"),
+        Index(
+            "ix_impressions_project_id_person_id_shown_at", "project_id", "person_id", "shown_at"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    experience_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("experiences.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    session_id: Mapped[str | None] = mapped_column(String(255))
+    message_id: Mapped[str] = mapped_column(String(255))
+    shown_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SurveyResponse(Base):
+    """A typed survey answer, projected from its ``Survey Responded`` event."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        UniqueConstraint("project_id", "message_id"),
+        Index("ix_survey_responses_survey_id_responded_at", "survey_id", "responded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    survey_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("experiences.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[str] = mapped_column(String(255))
+    survey_type: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int | None] = mapped_column(Integer)
+    scale_min: Mapped[int] = mapped_column(Integer)
+    scale_max: Mapped[int] = mapped_column(Integer)
+    dimension: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(String(5000))
+    choices: Mapped[list[str] | None] = mapped_column(Document)
+    answers: Mapped[dict[str, Any] | None] = mapped_column(Document)
+    locale: Mapped[str | None] = mapped_column(String(35))
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    """False when the answer came while the survey was not due (kept, but flagged)."""
+    responded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PersonEventDay(Base):
+    """How many times a person tracked an event on a day: targeting reads these counters
+    instead of scanning the person's event history."""
+
+    __tablename__ = "person_event_days"
+    __table_args__ = (UniqueConstraint("project_id", "person_id", "event", "day"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(255))
+    day: Mapped[date] = mapped_column(Date)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 def table_of(model: type[Base]) -> Table:

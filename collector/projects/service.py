@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select
 
+from collector.auth.identity import generate_identity_secret
 from collector.auth.keys import KeyKind, rotate_key, store_key
 from collector.db.models import Project, table_of
 from collector.errors import NotFound, ValidationFailed
@@ -29,10 +30,11 @@ class CreatedProject:
     name: str
     write_key: str
     secret_key: str
+    identity_secret: str
 
 
 def create_project(connection: Connection, name: str, *, now: datetime) -> CreatedProject:
-    """A new project with a write key and a secret key, returned in clear once."""
+    """A new project with its keys and identity secret; the secret key is seen only here."""
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise ValidationFailed(
@@ -40,12 +42,22 @@ def create_project(connection: Connection, name: str, *, now: datetime) -> Creat
             fields={"name": [f"must be 1 to {MAX_NAME_LENGTH} characters"]},
         )
     project_id = uuid.uuid4()
-    connection.execute(insert(_projects).values(id=project_id, name=name, created_at=now))
+    identity_secret = generate_identity_secret()
+    connection.execute(
+        insert(_projects).values(
+            id=project_id,
+            name=name,
+            created_at=now,
+            settings={},
+            identity_secret=identity_secret,
+        )
+    )
     return CreatedProject(
         id=project_id,
         name=name,
         write_key=store_key(connection, project_id, "write", now),
         secret_key=store_key(connection, project_id, "secret", now),
+        identity_secret=identity_secret,
     )
 
 
@@ -56,16 +68,6 @@ def list_projects(connection: Connection) -> list[ProjectSummary]:
         )
     )
     return [ProjectSummary(id=row.id, name=row.name, created_at=row.created_at) for row in rows]
-
-
-def find_project_by_name(connection: Connection, name: str) -> ProjectSummary | None:
-    row = connection.execute(
-        select(_projects.c.id, _projects.c.name, _projects.c.created_at)
-        .where(_projects.c.name == name)
-        .order_by(_projects.c.created_at)
-        .limit(1)
-    ).first()
-    return None if row is None else ProjectSummary(row.id, row.name, row.created_at)
 
 
 def rotate_project_keys(

@@ -16,7 +16,6 @@ from collector.projects.service import (
     CreatedProject,
     ProjectSummary,
     create_project,
-    find_project_by_name,
     list_projects,
     rotate_project_keys,
 )
@@ -93,27 +92,6 @@ def test_projects_created_together_are_listed_by_name(engine: Engine) -> None:
     with read_transaction(engine) as connection:
         ids = [summary.id for summary in list_projects(connection)]
     assert ids.index(first.id) < ids.index(second.id)
-
-
-def test_project_is_found_by_name(engine: Engine) -> None:
-    created = create(engine, unique_name())
-    with read_transaction(engine) as connection:
-        found = find_project_by_name(connection, created.name)
-    assert found == ProjectSummary(created.id, created.name, CREATED_AT)
-
-
-def test_oldest_project_of_a_shared_name_is_found(engine: Engine) -> None:
-    name = unique_name()
-    create(engine, name, now=CREATED_AT + timedelta(hours=1))
-    oldest = create(engine, name, now=CREATED_AT)
-    with read_transaction(engine) as connection:
-        found = find_project_by_name(connection, name)
-    assert found is not None and found.id == oldest.id
-
-
-def test_unknown_name_finds_no_project(engine: Engine) -> None:
-    with read_transaction(engine) as connection:
-        assert find_project_by_name(connection, unique_name()) is None
 
 
 def test_rotation_returns_a_new_key_of_each_kind_asked(engine: Engine) -> None:
