@@ -113,7 +113,8 @@ def _ids(entries: Any) -> set[Any]:
 def _check_step(
     props: Mapping[str, Any], _: ExperienceRef, definition: Mapping[str, Any]
 ) -> FieldErrors:
-    if props.get("step") not in _ids(definition.get("steps")):
+    step = props.get("step")
+    if not isinstance(step, str) or step not in _ids(definition.get("steps")):
         return {"properties.step": ["must be the id of a step of this flow"]}
     return {}
 
@@ -121,13 +122,14 @@ def _check_step(
 def _check_dismissed(
     props: Mapping[str, Any], experience: ExperienceRef, definition: Mapping[str, Any]
 ) -> FieldErrors:
-    return _check_step(props, experience, definition) if "step" in props else {}
+    return _check_step(props, experience, definition) if props.get("step") is not None else {}
 
 
 def _check_item(
     props: Mapping[str, Any], _: ExperienceRef, definition: Mapping[str, Any]
 ) -> FieldErrors:
-    if props.get("item") not in _ids(definition.get("items")):
+    item = props.get("item")
+    if not isinstance(item, str) or item not in _ids(definition.get("items")):
         return {"properties.item": ["must be the id of an item of this checklist"]}
     return {}
 
