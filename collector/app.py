@@ -11,13 +11,16 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 
 from collector.db.engine import build_engine
+from collector.delivery import endpoints as delivery_endpoints
 from collector.errors import EXCEPTION_HANDLERS
 from collector.events import endpoints as event_endpoints
+from collector.experiences import endpoints as experience_endpoints
 from collector.http import openapi
 from collector.http.state import AppState
 from collector.ingest import endpoints as ingest_endpoints
 from collector.ops import health
 from collector.persons import endpoints as person_endpoints
+from collector.projects import endpoints as project_endpoints
 from collector.settings import Settings
 
 
@@ -27,7 +30,12 @@ def _browser_cors(settings: Settings) -> Middleware:
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["authorization", "content-type", "content-encoding"],
+        allow_headers=[
+            "authorization",
+            "content-type",
+            "content-encoding",
+            delivery_endpoints.IDENTITY_HASH_HEADER,
+        ],
         max_age=86400,
     )
 
@@ -43,8 +51,21 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         *health.routes,
-        Mount("/v1", routes=ingest_endpoints.routes, middleware=[_browser_cors(settings)]),
-        Mount("/api/v1", routes=[*event_endpoints.routes, *person_endpoints.routes]),
+        Mount(
+            "/v1",
+            routes=[*ingest_endpoints.routes, *delivery_endpoints.sdk_routes],
+            middleware=[_browser_cors(settings)],
+        ),
+        Mount(
+            "/api/v1",
+            routes=[
+                *event_endpoints.routes,
+                *experience_endpoints.routes,
+                *delivery_endpoints.admin_routes,
+                *person_endpoints.routes,
+                *project_endpoints.routes,
+            ],
+        ),
         openapi.route,
     ]
     return Starlette(

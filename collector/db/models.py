@@ -12,11 +12,11 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
-    Boolean,
-    Date,
     String,
     Table,
     UniqueConstraint,

@@ -17,7 +17,7 @@ _accounts = table_of(Account)
 _members = table_of(AccountMember)
 
 
-def _person_id(connection: Connection, project_id: uuid.UUID, key: str) -> uuid.UUID | None:
+def resolve_person_id(connection: Connection, project_id: uuid.UUID, key: str) -> uuid.UUID | None:
     """The person a user id or anonymous id resolves to, or the person with that id."""
     found: uuid.UUID | None = connection.execute(
         select(_identities.c.person_id).where(
@@ -38,7 +38,7 @@ def _person_id(connection: Connection, project_id: uuid.UUID, key: str) -> uuid.
 
 def get_person(engine: Engine, project_id: uuid.UUID, key: str) -> dict[str, Any]:
     with read_transaction(engine) as connection:
-        person_id = _person_id(connection, project_id, key)
+        person_id = resolve_person_id(connection, project_id, key)
         person = (
             None
             if person_id is None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from collector.auth.identity import generate_identity_secret
 from collector.auth.keys import KeyKind, rotate_key, store_key
@@ -83,3 +85,29 @@ def rotate_project_keys(
     if exists is None:
         raise NotFound(f"no project with id {project_id}")
     return {kind: rotate_key(connection, project_id, kind, now=now, grace=grace) for kind in kinds}
+
+
+def project_details(connection: Connection, project_id: uuid.UUID) -> dict[str, Any]:
+    """The project as its admins see it, identity secret included (secret-key routes only)."""
+    row = connection.execute(select(_projects).where(_projects.c.id == project_id)).one()
+    return {
+        "id": row.id,
+        "name": row.name,
+        "created_at": row.created_at,
+        "settings": row.settings or {},
+        "identity_secret": row.identity_secret,
+    }
+
+
+def update_settings(
+    connection: Connection, project_id: uuid.UUID, changes: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Merge validated setting changes (``throttle`` merges key by key) and return the project."""
+    current = project_details(connection, project_id)["settings"]
+    merged = {**current, **changes}
+    if "throttle" in changes:
+        merged["throttle"] = {**(current.get("throttle") or {}), **changes["throttle"]}
+    connection.execute(
+        update(_projects).where(_projects.c.id == project_id).values(settings=merged)
+    )
+    return project_details(connection, project_id)

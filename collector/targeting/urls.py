@@ -46,7 +46,9 @@ def url_matches(pattern: str, url: str) -> bool:
     """
     target = url if pattern.startswith(("http://", "https://")) else _path_of(url)
     compiled = _compiled(pattern.rstrip("/") or "/")
-    return compiled.fullmatch(target.rstrip("/") or "/") is not None
+    bare = target.rstrip("/")
+    # Tried with the slash put back too: ``/app/*`` takes ``/app/``, its ``*`` matching nothing.
+    return any(compiled.fullmatch(form) is not None for form in (bare or "/", bare + "/"))
 
 
 def _path_of(url: str) -> str:

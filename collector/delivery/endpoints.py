@@ -1,0 +1,62 @@
+"""``GET /v1/flows`` (write key, called by the browser SDK) and
+``GET /api/v1/persons/{id}/eligibility`` (secret key, for support teams)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from collector.auth.guards import basic_auth_username, project_for_secret_key, project_for_write_key
+from collector.delivery.schemas import DeliveryQuerySchema, PageSchema
+from collector.delivery.service import DeliveryQuery, deliver, explain
+from collector.http.params import parse_query
+from collector.http.responses import JSONResponse
+from collector.http.state import engine_of
+from collector.targeting.facts import PageFacts
+
+_delivery_query = DeliveryQuerySchema()
+_page_query = PageSchema()
+IDENTITY_HASH_HEADER = "x-waypost-identity-hash"
+
+
+async def flows(request: Request) -> Response:
+    params = parse_query(request, _delivery_query)
+    query = DeliveryQuery(
+        user_id=params.get("userId"),
+        anonymous_id=params.get("anonymousId"),
+        identity_hash=params.get("identityHash") or request.headers.get(IDENTITY_HASH_HEADER),
+        url=params.get("url"),
+        locale=params.get("locale"),
+        session_id=params.get("sessionId"),
+    )
+    key = basic_auth_username(request) or params.get("writeKey")
+
+    def answer() -> dict[str, object]:
+        engine = engine_of(request)
+        project_id = project_for_write_key(engine, key)
+        return deliver(engine, project_id, query, datetime.now(UTC))
+
+    return JSONResponse(await run_in_threadpool(answer))
+
+
+async def eligibility(request: Request) -> Response:
+    engine = engine_of(request)
+    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    params = parse_query(request, _page_query)
+    page = PageFacts(
+        url=params.get("url"), locale=params.get("locale"), session_id=params.get("sessionId")
+    )
+    report = await run_in_threadpool(
+        explain, engine, project_id, request.path_params["id"], page, datetime.now(UTC)
+    )
+    return JSONResponse(report)
+
+
+sdk_routes = [Route("/flows", flows, methods=["GET"], name="deliver_flows")]
+admin_routes = [
+    Route("/persons/{id:path}/eligibility", eligibility, methods=["GET"], name="eligibility")
+]

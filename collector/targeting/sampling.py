@@ -1,0 +1,40 @@
+"""Stable sampling: ``sample_percent`` keeps a share of users, always the same users.
+
+The answer is a hash of project, experience and user, never a coin toss per request: a person
+sampled in stays in on every page load (and on every device, once identified), and each
+experience hashes to its own slice of users, so the same people are not in every sample.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULT_PERCENT = 100.0
+_BUCKETS = 2**64
+
+
+def in_sample(
+    project_id: uuid.UUID, experience_id: uuid.UUID, sampling_key: str, percent: float
+) -> bool:
+    """Whether this person is in the ``percent`` (0 to 100) share kept for this experience."""
+    if percent >= 100:
+        # Checked apart: the float position of the very last bucket can round up to 100.
+        return True
+    return sample_position(project_id, experience_id, sampling_key) < percent
+
+
+def sample_position(project_id: uuid.UUID, experience_id: uuid.UUID, sampling_key: str) -> float:
+    """Where the person falls in [0, 100) for this experience; below the percent is in."""
+    digest = hashlib.sha256(f"{project_id}:{experience_id}:{sampling_key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") * 100 / _BUCKETS
+
+
+def sample_percent(audience: Mapping[str, Any] | None) -> float:
+    """The audience's ``sample_percent``; absent, null or not a number keeps everyone."""
+    value = (audience or {}).get("sample_percent")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return DEFAULT_PERCENT
