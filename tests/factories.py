@@ -8,11 +8,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2
+import orjson
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.auth.keys import KeyKind
 from collector.db.engine import write_transaction
+from collector.experiences import service as experiences
+from collector.experiences.schemas import Kind
+from collector.http.responses import dumps
 from collector.ingest.messages import BatchDefaults
 from collector.ingest.service import IngestResult, ingest
 from collector.projects.service import CreatedProject, rotate_project_keys
@@ -128,3 +132,43 @@ def stored_events(client: httpx2.Client, project: CreatedProject) -> list[dict[s
 
 def stored_message_ids(client: httpx2.Client, project: CreatedProject) -> list[str]:
     return [event["messageId"] for event in stored_events(client, project)]
+
+
+def tour(**fields: Any) -> dict[str, Any]:
+    """The doc's minimal tour body; ``fields`` override or add to it."""
+    body: dict[str, Any] = {
+        "name": "Welcome",
+        "type": "tour",
+        "steps": [{"title": "Hi", "body": "Welcome aboard"}],
+    }
+    return {**body, **fields}
+
+
+def checklist(**fields: Any) -> dict[str, Any]:
+    """The doc's minimal checklist body; ``fields`` override or add to it."""
+    item = {"title": "Create a report", "completed_by": {"event": "Report Created"}}
+    return {"name": "Get started", "type": "checklist", "items": [item], **fields}
+
+
+def nps(**fields: Any) -> dict[str, Any]:
+    """The doc's minimal NPS survey body; ``fields`` override or add to it."""
+    return {"name": "NPS", "type": "nps", **fields}
+
+
+def create_experience(
+    engine: Engine, project: CreatedProject, kind: Kind, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Store a flow or survey through the service; its resource as the admin API shows it."""
+    resource = experiences.create_experience(engine, project.id, kind, body, now=datetime.now(UTC))
+    shown: dict[str, Any] = orjson.loads(dumps(resource))
+    return shown
+
+
+def create_flow(engine: Engine, project: CreatedProject, **fields: Any) -> dict[str, Any]:
+    """A tour (or, with ``type`` and its fields, any flow) of ``project``."""
+    return create_experience(engine, project, "flow", tour(**fields))
+
+
+def create_survey(engine: Engine, project: CreatedProject, **fields: Any) -> dict[str, Any]:
+    """An NPS survey (or, with ``type``, any survey) of ``project``."""
+    return create_experience(engine, project, "survey", nps(**fields))

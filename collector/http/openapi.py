@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from collector import __version__
 from collector.events.schemas import EventPageSchema, EventQuerySchema
+from collector.experiences import schemas as experiences
 from collector.http.responses import JSONResponse
 from collector.ingest import schemas as ingest
 from collector.persons.schemas import PersonSchema
@@ -103,6 +104,105 @@ def _admin_paths(spec: APISpec) -> None:
     )
 
 
+def _experience_components(spec: APISpec) -> dict[experiences.Kind, list[str]]:
+    """The schema of every flow and survey type; the names of each kind's."""
+    names: dict[experiences.Kind, list[str]] = {}
+    for kind, schemas in experiences.SCHEMAS.items():
+        for schema in schemas.values():
+            name = schema.__name__.removesuffix("Schema")
+            spec.components.schema(name, schema=schema)
+            names.setdefault(kind, []).append(name)
+    spec.components.schema("ExperienceMeta", schema=experiences.ExperienceMetaSchema)
+    spec.components.schema("ExperienceVersionMeta", schema=experiences.ExperienceVersionMetaSchema)
+    return names
+
+
+def _json_of(schema: Any) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _collection_operations(
+    kind: experiences.Kind, definition: Any, answered: Any
+) -> dict[str, Any]:
+    listing = {"type": "object", "properties": {"data": {"type": "array", "items": answered}}}
+    return {
+        "get": {
+            "summary": f"The project's {kind}s, oldest first; archived ones if asked by status",
+            "security": [{"secretKey": []}],
+            "parameters": [{"in": "query", "schema": experiences.QUERY_SCHEMAS[kind]}],
+            "responses": {
+                "200": {"description": f"every matching {kind}", **_json_of(listing)},
+                **_errors(400, 401, 403),
+            },
+        },
+        "post": {
+            "summary": f"Create a {kind}; its type names the fields it takes",
+            "security": [{"secretKey": []}],
+            "requestBody": _json_of(definition),
+            "responses": {
+                "201": {"description": "created, as version 1", **_json_of(answered)},
+                **_errors(400, 401, 403, 413, 415, 422),
+            },
+        },
+    }
+
+
+def _item_operations(kind: str, answered: Any) -> dict[str, Any]:
+    path_id = {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}
+    common = {"security": [{"secretKey": []}], "parameters": [path_id]}
+    found = {"description": f"the {kind}", **_json_of(answered)}
+    patch = {"type": "object", "description": "fields of the type, each replacing its value"}
+    return {
+        "get": {
+            **common,
+            "summary": f"One {kind}",
+            "responses": {"200": found, **_errors(401, 403, 404)},
+        },
+        "patch": {
+            **common,
+            "summary": f"Change fields of a {kind}; a change of content makes a new version",
+            "requestBody": _json_of(patch),
+            "responses": {"200": found, **_errors(400, 401, 403, 404, 413, 415, 422)},
+        },
+        "delete": {
+            **common,
+            "summary": f"Archive a {kind}; its answers and progress are kept",
+            "responses": {"200": found, **_errors(401, 403, 404)},
+        },
+    }
+
+
+def _version_operations(kind: str, definition: Any) -> dict[str, Any]:
+    path_id = {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}
+    number = {"in": "path", "name": "version", "required": True, "schema": {"type": "integer"}}
+    version = {"allOf": ["ExperienceVersionMeta", definition]}
+    return {
+        "get": {
+            "summary": f"A {kind} as it was at one version",
+            "security": [{"secretKey": []}],
+            "parameters": [path_id, number],
+            "responses": {
+                "200": {"description": "that version", **_json_of(version)},
+                **_errors(401, 403, 404),
+            },
+        }
+    }
+
+
+def _experience_paths(spec: APISpec) -> None:
+    """``/api/v1/flows`` and ``/api/v1/surveys``: a body is one of the kind's types."""
+    for kind, types in _experience_components(spec).items():
+        definition = {"oneOf": types}
+        answered = {"allOf": ["ExperienceMeta", definition]}
+        base = f"/api/v1/{kind}s"
+        spec.path(path=base, operations=_collection_operations(kind, definition, answered))
+        spec.path(path=f"{base}/{{id}}", operations=_item_operations(kind, answered))
+        spec.path(
+            path=f"{base}/{{id}}/versions/{{version}}",
+            operations=_version_operations(kind, definition),
+        )
+
+
 @cache
 def build_spec() -> dict[str, Any]:
     spec = APISpec(
@@ -124,6 +224,7 @@ def build_spec() -> dict[str, Any]:
         spec.components.schema(name, schema=schema)
     _ingest_paths(spec)
     _admin_paths(spec)
+    _experience_paths(spec)
     return spec.to_dict()
 
 
