@@ -30,3 +30,26 @@ class DeliveryQuerySchema(PageSchema):
     def _has_an_id(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not data.get("userId") and not data.get("anonymousId"):
             raise ValidationError("userId or anonymousId is required", field_name="userId")
+
+
+class DeliverySchema(Schema):
+    """What ``GET /v1/flows`` answers: experiences resolved to the user's locale."""
+
+    flows = fields.List(fields.Dict())
+    surveys = fields.List(fields.Dict())
+
+
+class DecisionSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    type = fields.String()
+    name = fields.String()
+    eligible = fields.Boolean()
+    reason = fields.String(allow_none=True)
+    rule = fields.Dict(allow_none=True)
+    until = fields.DateTime(allow_none=True)
+
+
+class EligibilityReportSchema(Schema):
+    person_id = fields.UUID()
+    experiences = fields.List(fields.Nested(DecisionSchema))

@@ -13,11 +13,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from collector import __version__
+from collector.delivery.schemas import (
+    DeliveryQuerySchema,
+    DeliverySchema,
+    EligibilityReportSchema,
+    PageSchema,
+)
 from collector.events.schemas import EventPageSchema, EventQuerySchema
 from collector.experiences import schemas as experiences
 from collector.http.responses import JSONResponse
 from collector.ingest import schemas as ingest
 from collector.persons.schemas import PersonSchema
+from collector.projects.schemas import ProjectSchema, ProjectUpdateSchema
 
 
 class ErrorBodySchema(Schema):
@@ -203,14 +210,93 @@ def _experience_paths(spec: APISpec) -> None:
         )
 
 
+def _operation(
+    summary: str, security: str | None, ok: str, *errors: int, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        **({"security": [{security: []}]} if security else {}),
+        **extra,
+        "responses": {"200": {"description": "ok", **_json(ok)}, **_errors(*errors)},
+    }
+
+
+def _delivery_paths(spec: APISpec) -> None:
+    spec.path(
+        path="/v1/flows",
+        operations={
+            "get": _operation(
+                "The live flows and surveys this person is eligible for now",
+                "writeKey",
+                "Delivery",
+                400,
+                401,
+                403,
+                parameters=[{"in": "query", "schema": DeliveryQuerySchema}],
+            )
+        },
+    )
+    spec.path(
+        path="/api/v1/persons/{id}/eligibility",
+        operations={
+            "get": _operation(
+                "Every live experience with the decision for this person, and why",
+                "secretKey",
+                "EligibilityReport",
+                400,
+                401,
+                403,
+                404,
+                parameters=[
+                    {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}},
+                    {"in": "query", "schema": PageSchema},
+                ],
+            )
+        },
+    )
+    spec.path(
+        path="/api/v1/project",
+        operations={
+            "get": _operation(
+                "The project's details and settings", "secretKey", "Project", 401, 403
+            ),
+            "patch": _operation(
+                "Change the project's settings",
+                "secretKey",
+                "Project",
+                400,
+                401,
+                403,
+                422,
+                requestBody=_json("ProjectUpdate"),
+            ),
+        },
+    )
+
+
+def _ops_paths(spec: APISpec) -> None:
+    for path, summary in (
+        ("/health", "The process is up"),
+        ("/ready", "The database is reachable and migrated (503 otherwise)"),
+        ("/openapi.json", "This document"),
+    ):
+        spec.path(
+            path=path,
+            operations={"get": {"summary": summary, "responses": {"200": {"description": "ok"}}}},
+        )
+
+
 @cache
 def build_spec() -> dict[str, Any]:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="Waypost collector",
         version=__version__,
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow],
     )
+    marshmallow.map_to_openapi_type(ingest.DistinctId, fields.String)
+    marshmallow.map_to_openapi_type(ingest.IsoDateTime, fields.DateTime)
     spec.components.security_scheme("writeKey", {"type": "http", "scheme": "basic"})
     spec.components.security_scheme("secretKey", {"type": "http", "scheme": "bearer"})
     for name, schema in {
@@ -219,12 +305,18 @@ def build_spec() -> dict[str, Any]:
         "EventPage": EventPageSchema,
         "Person": PersonSchema,
         "Error": ErrorSchema,
+        "Delivery": DeliverySchema,
+        "EligibilityReport": EligibilityReportSchema,
+        "Project": ProjectSchema,
+        "ProjectUpdate": ProjectUpdateSchema,
         **{type(s).__name__.removesuffix("Schema"): type(s) for s in ingest.SCHEMAS.values()},
     }.items():
         spec.components.schema(name, schema=schema)
     _ingest_paths(spec)
     _admin_paths(spec)
     _experience_paths(spec)
+    _delivery_paths(spec)
+    _ops_paths(spec)
     return spec.to_dict()
 
 
