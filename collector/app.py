@@ -21,6 +21,7 @@ from collector.ingest import endpoints as ingest_endpoints
 from collector.ops import health
 from collector.persons import endpoints as person_endpoints
 from collector.projects import endpoints as project_endpoints
+from collector.responses import endpoints as response_endpoints
 from collector.settings import Settings
 
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> Starlette:
             routes=[
                 *event_endpoints.routes,
                 *experience_endpoints.routes,
+                *response_endpoints.routes,
                 *delivery_endpoints.admin_routes,
                 *person_endpoints.routes,
                 *project_endpoints.routes,

@@ -38,9 +38,7 @@ async def events(request: Request) -> Response:
     page = await run_in_threadpool(
         list_events, engine, where, cursor=params.get("cursor"), limit=params["limit"]
     )
-    return JSONResponse(
-        {"data": page.data, "has_more": page.has_more, "next_cursor": page.next_cursor}
-    )
+    return JSONResponse(page.as_dict())
 
 
 routes = [Route("/events", events, methods=["GET"], name="list_events")]

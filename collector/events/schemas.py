@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from collector.ingest.schemas import IsoDateTime
-
-MAX_PAGE_SIZE = 1000
+from collector.http.params import PageQuerySchema, TimeRangeSchema
 
 
-class EventQuerySchema(Schema):
-    class Meta:
-        unknown = RAISE
-
+class EventQuerySchema(PageQuerySchema, TimeRangeSchema):
     event = fields.String(validate=validate.Length(min=1, max=255))
     userId = fields.String(validate=validate.Length(min=1, max=255))
     """Every event of the person this user id resolves to, from before sign-up too."""
     personId = fields.UUID()
-    from_ = IsoDateTime(data_key="from")
-    to = IsoDateTime()
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
-    cursor = fields.String()
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "ndjson"]))
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from starlette.requests import Request
 
 from collector.errors import BadRequest
+from collector.ingest.schemas import IsoDateTime
 
 
 def parse_query(request: Request, schema: Schema) -> dict[str, Any]:
@@ -16,3 +17,21 @@ def parse_query(request: Request, schema: Schema) -> dict[str, Any]:
     except ValidationError as error:
         raise BadRequest("invalid query parameters", fields=error.messages_dict) from None
     return loaded
+
+
+MAX_PAGE_SIZE = 1000
+
+
+class PageQuerySchema(Schema):
+    """``limit`` and ``cursor`` of every paginated list; unknown parameters are refused."""
+
+    class Meta:
+        unknown = RAISE
+
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    cursor = fields.String()
+
+
+class TimeRangeSchema(Schema):
+    from_ = IsoDateTime(data_key="from")
+    to = IsoDateTime()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from collector.events.service import STREAM_CHUNK
+from collector.db.paging import EXPORT_CHUNK
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.factories import message, send_batch, track
@@ -245,7 +245,7 @@ def ndjson(client: TestClient, project: CreatedProject, **params: str) -> list[d
 def test_ndjson_streams_every_event_past_one_chunk(
     engine: Engine, client: TestClient, project: CreatedProject
 ) -> None:
-    sent = [track() for _ in range(STREAM_CHUNK + 1)]
+    sent = [track() for _ in range(EXPORT_CHUNK + 1)]
     factories.ingest_messages(engine, project, *sent)
     assert [event["messageId"] for event in ndjson(client, project)] == sent_ids(*sent)
 
