@@ -148,9 +148,10 @@ class LiveServer:
     again on the same port and database; the fixture always stops it at the end.
     """
 
-    def __init__(self, database_url: str, log_path: Path) -> None:
+    def __init__(self, database_url: str, log_path: Path, *, workers: int = 1) -> None:
         self.database_url = database_url
         self.log_path = log_path
+        self.workers = workers
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -163,14 +164,17 @@ class LiveServer:
             *(sys.executable, "-m", "collector", "serve"),
             *("--host", "127.0.0.1", "--port", str(self.port)),
             *("--database-url", self.database_url, "--log-level", "warning"),
+            *("--workers", str(self.workers)),
         ]
         with self.log_path.open("ab") as log:
+            # A session of its own, so that kill() reaches uvicorn's worker processes too.
             self.process = subprocess.Popen(
                 command,
                 cwd=self.log_path.parent,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         try:
             self._wait_until_healthy()
@@ -192,9 +196,9 @@ class LiveServer:
         pytest.fail(f"waypost serve did not answer /health in {SERVER_START_SECONDS} s")
 
     def kill(self) -> None:
-        """Kill the process at once, as a crash or the OOM killer would."""
+        """Kill the server and its workers at once, as a crash or the OOM killer would."""
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=SERVER_STOP_SECONDS)
 
     def stop(self) -> None:
@@ -206,6 +210,13 @@ class LiveServer:
             self.process.wait(timeout=SERVER_STOP_SECONDS)
         except subprocess.TimeoutExpired:
             self.kill()
+
+    def peak_memory_bytes(self) -> int:
+        """The most resident memory the server process has used so far (Linux ``VmHWM``)."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        [line] = [line for line in status.splitlines() if line.startswith("VmHWM:")]
+        return int(line.split()[1]) * 1024
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -22,6 +22,15 @@ JSON_MEDIA_TYPES = frozenset({"application/json", "text/plain", ""})
 MAX_JSON_DEPTH = 254
 # A JSON "\u0000" escape (not an escaped backslash followed by "u0000").
 _NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+# A JSON surrogate escape: a high one followed by a low one is a pair (one character);
+# any other is alone. Browsers send lone ones: JSON.stringify escapes a string cut inside
+# an emoji that way, and orjson refuses them (no database could store them either).
+_SURROGATE_ESCAPE = re.compile(
+    rb"(?<!\\)((?:\\\\)*)"
+    rb"(\\u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+    rb"|\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
+_SURROGATE_PAIR_LENGTH = len(rb"\ud83d\ude00")
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
@@ -78,15 +87,34 @@ def gunzip(data: bytes, limit: int) -> bytes:
 
 
 def parse_json(body: bytes) -> Any:
-    """Parsed JSON; NUL characters become U+FFFD, since PostgreSQL cannot store them."""
+    """Parsed JSON; NUL characters and lone surrogates become U+FFFD, so that one bad
+    character in a string costs that character, not the whole request."""
+    # RFC 8259 lets a parser ignore a byte order mark; some Windows clients send one.
+    body = body.removeprefix(b"\xef\xbb\xbf")
     if b"\\u0000" in body:
         body = _NUL_ESCAPE.sub(rb"\1\\ufffd", body)
     try:
-        parsed = orjson.loads(body)
+        parsed = _loads(body)
     except orjson.JSONDecodeError as exc:
         raise MalformedBody(f"body is not valid JSON: {exc}") from None
     _check_depth(parsed)
     return parsed
+
+
+def _loads(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        if b"\\ud" not in body and b"\\uD" not in body:
+            raise
+    # Only a body that failed to parse pays for looking for lone surrogates.
+    return orjson.loads(_SURROGATE_ESCAPE.sub(_keep_surrogate_pairs, body))
+
+
+def _keep_surrogate_pairs(match: re.Match[bytes]) -> bytes:
+    if len(match.group(2)) == _SURROGATE_PAIR_LENGTH:
+        return match.group(0)
+    return match.group(1) + rb"\ufffd"
 
 
 def _check_depth(parsed: Any) -> None:

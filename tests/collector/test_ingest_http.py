@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import tracemalloc
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import anyio
 import httpx2
 import pytest
 from sqlalchemy import Engine
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
+from starlette.types import Message
 
 from collector.projects.service import CreatedProject
 from tests import factories
@@ -271,7 +275,7 @@ def test_other_content_types_are_refused_with_415(
         headers={"content-type": content_type, **factories.write_auth(project)},
     )
     error = assert_error_envelope(response, 415, "unsupported_media_type")
-    assert content_type.split(";")[0] in error["message"]
+    assert content_type.split(";", maxsplit=1)[0] in error["message"]
     assert factories.stored_events(client, project) == []
 
 
@@ -329,6 +333,18 @@ def test_a_body_that_is_not_valid_gzip_is_refused_with_400(
         post_gzip(client, "/v1/batch", raw, project), 400, "malformed_body"
     )
     assert "gzip" in error["message"]
+
+
+def test_a_utf8_byte_order_mark_before_the_json_is_ignored(
+    client: TestClient, project: CreatedProject
+) -> None:
+    raw = b"\xef\xbb\xbf" + json.dumps({"batch": [factories.track()]}).encode()
+    response = client.post(
+        "/v1/batch",
+        content=raw,
+        headers={"content-type": "application/json", **factories.write_auth(project)},
+    )
+    assert response.json()["accepted"] == 1
 
 
 # --- size limits ---------------------------------------------------------------------
@@ -588,6 +604,7 @@ def test_invalid_batch_level_fields_are_refused_with_422_naming_them(
     ],
 )
 def test_every_refusal_has_the_error_envelope(
+    *,
     client: TestClient,
     method: str,
     path: str,
@@ -637,3 +654,67 @@ def test_message_ids_stay_distinct_when_only_a_nul_differs(
     batch = [factories.track(messageId=base), factories.track(messageId=base + "\u0000")]
     assert post_json(client, "/v1/batch", {"batch": batch}, project).json()["accepted"] == 2
     assert sorted(factories.stored_message_ids(client, project)) == [base, base + "\ufffd"]
+
+
+def test_a_string_cut_inside_an_emoji_is_stored_with_a_replacement_character(
+    client: TestClient, project: CreatedProject
+) -> None:
+    """What JSON.stringify sends for a JavaScript string sliced between an emoji's halves."""
+    raw = json.dumps({"batch": [factories.track(properties={"title": "Hi \ud83d"})]})
+    response = client.post(
+        "/v1/batch",
+        content=raw.encode(),
+        headers={"content-type": "text/plain", **factories.write_auth(project)},
+    )
+    assert response.json()["accepted"] == 1
+    [stored] = factories.stored_events(client, project)
+    assert stored["properties"] == {"title": "Hi \ufffd"}
+
+
+def test_escaped_surrogate_pairs_are_stored_as_the_characters_they_encode(
+    client: TestClient, project: CreatedProject
+) -> None:
+    sent = factories.track(event="Liked \U0001f600", properties={"\U0001f680": "\U0001f4c8"})
+    assert post_json(client, "/v1/track", sent, project).status_code == 200
+    [stored] = factories.stored_events(client, project)
+    assert stored["event"] == "Liked \U0001f600"
+    assert stored["properties"] == {"\U0001f680": "\U0001f4c8"}
+
+
+# --- clients that hang up ------------------------------------------------------------
+
+
+def test_a_client_hanging_up_mid_body_is_answered_400_and_not_logged_as_an_error(
+    app: Starlette, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As uvicorn delivers it: part of the body, then ``http.disconnect``."""
+    incoming: list[Message] = [
+        {"type": "http.request", "body": b'{"batch": [', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return incoming.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/batch",
+        "raw_path": b"/v1/batch",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"5000")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    with caplog.at_level(logging.INFO):
+        anyio.run(app, scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
