@@ -28,6 +28,8 @@ class Message:
     traits: dict[str, Any] | None = None
     context: dict[str, Any] | None = None
     integrations: dict[str, Any] | None = None
+    index: int = 0
+    """Position in the request's batch, to name the message if it is refused later."""
 
 
 @dataclass(frozen=True, slots=True)

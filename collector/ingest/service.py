@@ -16,9 +16,11 @@ from sqlalchemy import Connection, Engine
 from collector.accounts.service import apply_group_calls
 from collector.db.engine import write_transaction
 from collector.identity.service import apply_identify_traits, resolve_persons
+from collector.ingest.dedupe import first_sightings
 from collector.ingest.messages import BatchDefaults, Message
-from collector.ingest.repository import event_row, insert_events
+from collector.ingest.repository import insert_events
 from collector.ingest.validation import Rejection, validate_messages
+from collector.progress.service import check_reserved_events, project_progress
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,29 @@ class IngestResult:
 
 def store_messages(
     connection: Connection, project_id: uuid.UUID, messages: Sequence[Message], now: datetime
-) -> None:
-    """Events, persons, identities and accounts for valid messages; the caller commits."""
-    plan = resolve_persons(connection, project_id, messages, now)
-    insert_events(connection, (event_row(project_id, m, plan.person_for(m)) for m in messages))
-    apply_identify_traits(connection, plan, messages, now)
-    apply_group_calls(connection, project_id, plan, messages, now)
+) -> list[Rejection]:
+    """Events and every projection of valid messages; the caller commits.
+
+    Reserved events naming an unknown experience, or with properties it refuses, are
+    refused here (they need the database to be judged) and nothing of them is stored.
+    """
+    check = check_reserved_events(connection, project_id, messages)
+    refused = [
+        Rejection(messages[i].index, messages[i].message_id, errors)
+        for i, errors in check.errors.items()
+    ]
+    kept = [m for i, m in enumerate(messages) if i not in check.errors]
+    if not kept:
+        return refused
+    plan = resolve_persons(connection, project_id, kept, now)
+    fresh = first_sightings(connection, project_id, kept)
+    insert_events(connection, project_id, kept, [plan.person_for(m) for m in kept])
+    apply_identify_traits(connection, plan, kept, now)
+    apply_group_calls(connection, project_id, plan, kept, now)
+    project_progress(
+        connection, project_id, fresh, plan.person_for, experiences=check.experiences, now=now
+    )
+    return refused
 
 
 def ingest(
@@ -57,7 +76,9 @@ def ingest(
     messages, rejected = validate_messages(
         raw_messages, defaults, received_at, forced_type=forced_type
     )
-    if messages:
-        with write_transaction(engine) as connection:
-            store_messages(connection, project_id, messages, received_at)
-    return IngestResult(accepted=len(messages), rejected=rejected)
+    if not messages:
+        return IngestResult(accepted=0, rejected=rejected)
+    with write_transaction(engine) as connection:
+        refused = store_messages(connection, project_id, messages, received_at)
+    rejected = sorted([*rejected, *refused], key=lambda rejection: rejection.index)
+    return IngestResult(accepted=len(messages) - len(refused), rejected=rejected)

@@ -10,7 +10,13 @@ import orjson
 from marshmallow import ValidationError
 
 from collector.ingest.messages import BatchDefaults, Message, build_message
-from collector.ingest.schemas import MAX_MESSAGE_BYTES, MESSAGE_TYPES, SCHEMAS
+from collector.ingest.schemas import (
+    MAX_MESSAGE_BYTES,
+    MESSAGE_TYPES,
+    SCHEMAS,
+    batch_schema,
+    check_identified,
+)
 
 TOO_LARGE = f"message is larger than {MAX_MESSAGE_BYTES // 1024} KB"
 
@@ -40,11 +46,13 @@ def _check(raw: Any, forced_type: str | None, check_size: bool) -> dict[str, Any
     if check_size and len(orjson.dumps(raw)) > MAX_MESSAGE_BYTES:
         raise ValidationError({"_schema": [TOO_LARGE]})
     message_type = forced_type or raw.get("type")
-    schema = SCHEMAS.get(message_type) if isinstance(message_type, str) else None
-    if schema is None:
+    if not isinstance(message_type, str) or message_type not in SCHEMAS:
         raise ValidationError({"type": [f"must be one of: {', '.join(MESSAGE_TYPES)}"]})
+    # A single-message route checks the body's own ``type`` too: only the full schema has it.
+    schema = SCHEMAS[message_type] if forced_type else batch_schema(message_type, raw)
     loaded: dict[str, Any] = schema.load(raw)
     loaded["type"] = message_type
+    check_identified(loaded)
     return loaded
 
 
@@ -65,7 +73,9 @@ def validate_messages(
     for index, raw in enumerate(raw_messages):
         try:
             loaded = _check(raw, forced_type, check_size=forced_type is None)
-            messages.append(build_message(loaded, defaults, received_at))
+            message = build_message(loaded, defaults, received_at)
+            message.index = index
+            messages.append(message)
         except ValidationError as error:
             rejected.append(Rejection(index, _message_id(raw), _field_messages(error)))
         except OverflowError:
