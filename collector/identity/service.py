@@ -12,6 +12,7 @@ from collector.identity import repository
 from collector.identity.resolution import IdentityPlan, distinct_ids, plan_identities
 from collector.identity.traits import combine, merge_traits
 from collector.ingest.messages import Message
+from collector.progress.repository import move_progress
 
 
 def resolve_persons(
@@ -35,6 +36,7 @@ def _write_plan(
     repository.insert_persons(connection, project_id, new_persons, now)
     for loser, survivor in plan.merges:
         _merge_traits(connection, loser=loser, survivor=survivor, now=now)
+        move_progress(connection, project_id, loser=loser, survivor=survivor)
         repository.move_person(connection, project_id, loser=loser, survivor=survivor)
     repository.insert_identities(connection, project_id, plan.new_identities, now)
     repository.set_user_ids(connection, plan.newly_identified, now)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, select, tuple_, update
+from sqlalchemy import Connection, Table, bindparam, delete, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from collector.db.models import (
@@ -25,7 +25,7 @@ from collector.db.models import (
 )
 from collector.db.statements import insert_ignoring_duplicates
 from collector.progress.reserved import ExperienceRef
-from collector.progress.states import State
+from collector.progress.states import State, combine_states
 
 _experiences = table_of(Experience)
 _versions = table_of(ExperienceVersion)
@@ -182,3 +182,78 @@ def add_event_days(
             for (person, event, day), n in sorted(counts.items())
         ],
     )
+
+
+def move_progress(
+    connection: Connection, project_id: uuid.UUID, *, loser: uuid.UUID, survivor: uuid.UUID
+) -> None:
+    """Give ``survivor`` everything ``loser`` did with experiences, before ``loser`` goes.
+
+    Counters add up. Where both have a state with the same experience, the survivor's is
+    kept: it is the identified person's, whom the experience was delivered to.
+    """
+    for table in (_impressions, _responses):
+        connection.execute(
+            update(table)
+            .where(table.c.project_id == project_id, table.c.person_id == loser)
+            .values(person_id=survivor)
+        )
+    _add_event_days(connection, loser=loser, survivor=survivor)
+    _combine_shared_states(connection, project_id, loser=loser, survivor=survivor)
+    connection.execute(
+        update(_states).where(_states.c.person_id == loser).values(person_id=survivor)
+    )
+
+
+def _combine_shared_states(
+    connection: Connection, project_id: uuid.UUID, *, loser: uuid.UUID, survivor: uuid.UUID
+) -> None:
+    """Where both persons have a state with an experience, fold the loser's into the other."""
+    shared = connection.execute(
+        select(_states.c.experience_id, _states.c.version).where(
+            _states.c.person_id == loser,
+            _states.c.experience_id.in_(
+                select(_states.c.experience_id).where(_states.c.person_id == survivor)
+            ),
+        )
+    ).all()
+    if not shared:
+        return
+    now = datetime.now(UTC)
+    keys = {
+        (row.experience_id, person): row.version for row in shared for person in (loser, survivor)
+    }
+    states = lock_states(connection, project_id, keys, now)
+    combined = {
+        (row.experience_id, survivor): combine_states(
+            states[(row.experience_id, survivor)], states[(row.experience_id, loser)]
+        )
+        for row in shared
+    }
+    save_states(connection, project_id, combined, now)
+    connection.execute(
+        delete(_states).where(
+            _states.c.person_id == loser,
+            _states.c.experience_id.in_([row.experience_id for row in shared]),
+        )
+    )
+
+
+def _add_event_days(connection: Connection, *, loser: uuid.UUID, survivor: uuid.UUID) -> None:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    columns = ["project_id", "person_id", "event", "day", "count"]
+    rows = select(
+        _event_days.c.project_id,
+        literal(survivor, _event_days.c.person_id.type),
+        _event_days.c.event,
+        _event_days.c.day,
+        _event_days.c.count,
+    ).where(_event_days.c.person_id == loser)
+    statement = dialect.insert(_event_days).from_select(columns, rows)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["project_id", "person_id", "event", "day"],
+            set_={"count": _event_days.c.count + statement.excluded.count},
+        )
+    )
+    connection.execute(delete(_event_days).where(_event_days.c.person_id == loser))

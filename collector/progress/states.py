@@ -126,3 +126,40 @@ _MISSING = object()
 def _same(actual: Any, expected: Any) -> bool:
     """JSON equality: ``true`` is not ``1``."""
     return isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
+
+
+def combine_states(kept: State, other: State) -> State:
+    """One state from two persons' states with the same experience, when they merge.
+
+    Counts add up, first times keep the earliest and last times the latest, and the more
+    final status wins (a tour completed as an anonymous visitor stays completed).
+    """
+    return State(
+        version=max(kept.version, other.version),
+        status=_further(kept.status, other.status),
+        current_step=kept.current_step or other.current_step,
+        completed_items=[
+            *kept.completed_items,
+            *(i for i in other.completed_items if i not in kept.completed_items),
+        ],
+        shown_count=kept.shown_count + other.shown_count,
+        dismiss_count=kept.dismiss_count + other.dismiss_count,
+        first_shown_at=_optional(min, kept.first_shown_at, other.first_shown_at),
+        last_shown_at=_optional(max, kept.last_shown_at, other.last_shown_at),
+        last_dismissed_at=_optional(max, kept.last_dismissed_at, other.last_dismissed_at),
+        last_responded_at=_optional(max, kept.last_responded_at, other.last_responded_at),
+        completed_at=_optional(min, kept.completed_at, other.completed_at),
+    )
+
+
+_PROGRESSION = ("new", "shown", "dismissed", "in_progress", "responded", "completed")
+
+
+def _further(first: str, second: str) -> str:
+    rank = {status: position for position, status in enumerate(_PROGRESSION)}
+    return first if rank.get(first, 0) >= rank.get(second, 0) else second
+
+
+def _optional(pick: Any, first: datetime | None, second: datetime | None) -> datetime | None:
+    present = [moment for moment in (first, second) if moment is not None]
+    return pick(present) if present else None
