@@ -98,6 +98,7 @@ def _created(project: CreatedProject) -> dict[str, str]:
         "name": project.name,
         "write_key": project.write_key,
         "secret_key": project.secret_key,
+        "identity_secret": project.identity_secret,
     }
 
 

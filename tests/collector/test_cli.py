@@ -115,11 +115,12 @@ def test_project_create_prints_its_id_name_and_keys_as_json(db_url: str) -> None
     result = waypost(db_url, "project", "create", "--name", "Acme Analytics")
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
-    assert set(printed) == {"id", "name", "write_key", "secret_key"}
+    assert set(printed) == {"id", "name", "write_key", "secret_key", "identity_secret"}
     assert uuid.UUID(printed["id"])
     assert printed["name"] == "Acme Analytics"
     assert printed["write_key"].startswith("wk_")
     assert printed["secret_key"].startswith("sk_")
+    assert printed["identity_secret"].startswith("ik_")
 
 
 def test_project_create_stores_the_secret_key_only_as_its_hash(db_url: str, engine: Engine) -> None:
@@ -214,7 +215,7 @@ def test_demo_prints_the_same_keys_every_time(db_url: str, tmp_path: Path) -> No
     second = waypost(db_url, "demo", "--keys-file", keys_file)
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     assert json.loads(first.stdout) == json.loads(second.stdout)
-    assert set(json.loads(first.stdout)) == {"id", "name", "write_key", "secret_key"}
+    assert set(json.loads(first.stdout)) == {"id", "name", "write_key", "secret_key", "identity_secret"}
 
 
 def test_demo_creates_one_project_however_often_it_runs(
