@@ -21,10 +21,16 @@ from collector.delivery.schemas import (
 )
 from collector.events.schemas import EventPageSchema, EventQuerySchema
 from collector.experiences import schemas as experiences
+from collector.http.params import PageQuerySchema
 from collector.http.responses import JSONResponse
 from collector.ingest import schemas as ingest
 from collector.persons.schemas import PersonSchema
 from collector.projects.schemas import ProjectSchema, ProjectUpdateSchema
+from collector.responses.schemas import (
+    ProgressReportSchema,
+    ResponsePageSchema,
+    ResponseQuerySchema,
+)
 
 
 class ErrorBodySchema(Schema):
@@ -274,6 +280,40 @@ def _delivery_paths(spec: APISpec) -> None:
     )
 
 
+def _answer_paths(spec: APISpec) -> None:
+    item = {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}
+    spec.path(
+        path="/api/v1/surveys/{id}/responses",
+        operations={
+            "get": _operation(
+                "A survey's typed answers, a page at a time, or all as CSV or NDJSON",
+                "secretKey",
+                "ResponsePage",
+                400,
+                401,
+                403,
+                404,
+                parameters=[item, {"in": "query", "schema": ResponseQuerySchema}],
+            )
+        },
+    )
+    spec.path(
+        path="/api/v1/flows/{id}/progress",
+        operations={
+            "get": _operation(
+                "How many people are at each status of a flow, and a page of them",
+                "secretKey",
+                "ProgressReport",
+                400,
+                401,
+                403,
+                404,
+                parameters=[item, {"in": "query", "schema": PageQuerySchema}],
+            )
+        },
+    )
+
+
 def _ops_paths(spec: APISpec) -> None:
     for path, summary in (
         ("/health", "The process is up"),
@@ -309,6 +349,8 @@ def build_spec() -> dict[str, Any]:
         "EligibilityReport": EligibilityReportSchema,
         "Project": ProjectSchema,
         "ProjectUpdate": ProjectUpdateSchema,
+        "ResponsePage": ResponsePageSchema,
+        "ProgressReport": ProgressReportSchema,
         **{type(s).__name__.removesuffix("Schema"): type(s) for s in ingest.SCHEMAS.values()},
     }.items():
         spec.components.schema(name, schema=schema)
@@ -316,6 +358,7 @@ def build_spec() -> dict[str, Any]:
     _admin_paths(spec)
     _experience_paths(spec)
     _delivery_paths(spec)
+    _answer_paths(spec)
     _ops_paths(spec)
     return spec.to_dict()
 

@@ -77,7 +77,7 @@ def test_segment_client_queued_calls_are_stored_once_after_flush(
     try:
         sent = [f"queued-{n}" for n in range(40)]
         for message_id in sent:
-            segment.track("user-1", "Checklist Item Completed", message_id=message_id)
+            segment.track("user-1", "Report Created", message_id=message_id)
         segment.flush()
     finally:
         segment.join()
