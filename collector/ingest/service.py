@@ -22,6 +22,9 @@ from collector.ingest.repository import insert_events
 from collector.ingest.validation import Rejection, validate_messages
 from collector.progress.service import check_reserved_events, project_progress
 
+MAX_LISTED_REJECTIONS = 1000
+"""A 500 KB batch of empty objects would otherwise answer 20 MB of rejections."""
+
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -29,11 +32,15 @@ class IngestResult:
     rejected: list[Rejection] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        """The batch answer; past the first thousand rejections only their count is given."""
+        answer: dict[str, Any] = {
             "success": True,
             "accepted": self.accepted,
-            "rejected": [rejection.as_dict() for rejection in self.rejected],
+            "rejected": [r.as_dict() for r in self.rejected[:MAX_LISTED_REJECTIONS]],
         }
+        if len(self.rejected) > MAX_LISTED_REJECTIONS:
+            answer["rejected_count"] = len(self.rejected)
+        return answer
 
 
 def store_messages(

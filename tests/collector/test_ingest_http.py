@@ -537,6 +537,20 @@ def test_a_partial_batch_stores_the_valid_messages_and_names_each_rejected_one(
     assert sorted(stored) == sorted(message["messageId"] for message in valid)
 
 
+def test_a_flood_of_rejections_lists_the_first_thousand_and_counts_them_all(
+    client: TestClient, project: CreatedProject
+) -> None:
+    valid = factories.track()
+    body = post_json(client, "/v1/batch", {"batch": [valid, *[{}] * 1500]}, project).json()
+    assert (body["accepted"], body["rejected_count"]) == (1, 1500)
+    assert [r["index"] for r in body["rejected"]] == list(range(1, 1001))
+
+
+def test_a_few_rejections_need_no_count(client: TestClient, project: CreatedProject) -> None:
+    body = post_json(client, "/v1/batch", {"batch": [{}]}, project).json()
+    assert "rejected_count" not in body
+
+
 def test_each_rejection_lists_reasons_by_field(client: TestClient, project: CreatedProject) -> None:
     invalid = factories.track(userId=True, anonymousId=None, timestamp="yesterday")
     body = post_json(client, "/v1/batch", {"batch": [invalid]}, project).json()
