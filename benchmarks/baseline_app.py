@@ -19,6 +19,7 @@ import base64
 import os
 import queue
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,12 +33,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from collector.db.engine import SQLITE_PRAGMAS
+
 COLUMNS = (
     "project_id, message_id, type, event, user_id, anonymous_id, person_id, group_id, "
     "previous_id, category, timestamp, original_timestamp, sent_at, received_at, "
     "properties, traits, context, integrations"
 )
-SQLITE_INSERT = f"INSERT INTO events ({COLUMNS}) VALUES ({', '.join('?' * 18)}) ON CONFLICT DO NOTHING"
+SQLITE_INSERT = (
+    f"INSERT INTO events ({COLUMNS}) VALUES ({', '.join('?' * 18)}) ON CONFLICT DO NOTHING"
+)
 # PostgreSQL casts the text parameters to the column types itself.
 POSTGRES_INSERT = (
     f"INSERT INTO events ({COLUMNS}) VALUES (%s::uuid, %s, %s, %s, %s, %s, %s::uuid, %s, %s, %s, "
@@ -48,6 +53,10 @@ Row = tuple[Any, ...]
 
 
 class Store(Protocol):
+    def project_key(self, project_id: str) -> str:
+        """The project id as the events table stores it."""
+        ...
+
     def insert(self, rows: list[Row]) -> None: ...
 
 
@@ -81,7 +90,7 @@ def event_row(project_id: str, message: dict[str, Any], sent_at: Any, received_a
 
 
 class SqliteStore:
-    """SQLite in WAL mode, one connection per thread that needs one, as the collector runs it."""
+    """SQLite with the collector's settings, a connection per thread that needs one."""
 
     def __init__(self, path: str) -> None:
         self._path = path
@@ -89,9 +98,8 @@ class SqliteStore:
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA busy_timeout=30000")
+        for pragma in SQLITE_PRAGMAS:
+            connection.execute(pragma)
         return connection
 
     @contextmanager
@@ -104,6 +112,9 @@ class SqliteStore:
             yield connection
         finally:
             self._idle.put(connection)
+
+    def project_key(self, project_id: str) -> str:
+        return uuid.UUID(project_id).hex  # SQLAlchemy's Uuid on SQLite: 32 hex digits
 
     def insert(self, rows: list[Row]) -> None:
         with self._connection() as connection:
@@ -122,6 +133,9 @@ class PostgresStore:
     def __init__(self, conninfo: str) -> None:
         self._pool = ConnectionPool(conninfo, min_size=1, max_size=10, open=True)
 
+    def project_key(self, project_id: str) -> str:
+        return project_id
+
     def insert(self, rows: list[Row]) -> None:
         with self._pool.connection() as connection, connection.cursor() as cursor:
             cursor.executemany(POSTGRES_INSERT, rows)
@@ -136,7 +150,7 @@ def open_store(database_url: str) -> Store:
 def create_app() -> Starlette:
     """The app, configured from ``BASELINE_*`` variables (a uvicorn factory)."""
     store = open_store(os.environ["BASELINE_DATABASE_URL"])
-    project_id = os.environ["BASELINE_PROJECT_ID"]
+    project_id = store.project_key(os.environ["BASELINE_PROJECT_ID"])
     token = base64.b64encode(f"{os.environ['BASELINE_WRITE_KEY']}:".encode()).decode()
     expected_auth = f"Basic {token}"
 

@@ -2,10 +2,11 @@
 
 For each backend (SQLite, PostgreSQL) and worker count (1, 2), the collector and
 ``benchmarks/baseline_app.py`` are each started under uvicorn on a fresh, migrated
-database and driven by the same load process: a few keep-alive connections posting
-100-event Segment batches (track calls from a pool of 10,000 users, some identify calls)
-for a fixed time. Printed per run: events/s, p50/p99 request latency, peak RSS of the
-server processes; then the collector/baseline ratio against the targets.
+database and driven by the same load (``benchmarks/load.py``): a few keep-alive
+connections posting 100-event Segment batches (track calls from a pool of 10,000 users,
+some identify calls) for a fixed time. Printed per run: events/s, p50/p99 request latency,
+peak RSS of the server processes (summed); then the collector/baseline ratio against the
+targets.
 
 Run by hand from the repository root::
 
@@ -16,12 +17,9 @@ Run by hand from the repository root::
 from __future__ import annotations
 
 import argparse
-import base64
 import http.client
 import json
-import multiprocessing
 import os
-import random
 import secrets
 import signal
 import socket
@@ -33,40 +31,23 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import orjson
 import psutil
 import psycopg
 from sqlalchemy.engine import make_url
 
+from benchmarks.load import BATCH_SIZE, Plan, drive_load
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-BATCH_SIZE = 100
-USERS = 10_000
-TEMPLATES = 50
 TARGET_RATIOS = {"sqlite": 0.35, "postgresql": 1.0}
 TARGET_SQLITE_ONE_WORKER = 25_000.0
-EVENT_NAMES = (
-    "Report Created",
-    "Button Clicked",
-    "Search Performed",
-    "File Uploaded",
-    "Invite Sent",
-    "Flow Step Viewed",
-    "Checklist Item Completed",
-    "Dashboard Viewed",
-)
-PATHS = ("/reports", "/reports/42", "/settings/team", "/search", "/files", "/onboarding")
 
 
 @dataclass(frozen=True)
 class Options:
-    duration: float
-    warmup: float
-    connections: int
+    load: Plan
     workers: tuple[int, ...]
     backends: tuple[str, ...]
     postgres_url: str
@@ -83,179 +64,12 @@ class Database:
 
 
 @dataclass(frozen=True)
-class LoadResult:
-    events: int
-    seconds: float
-    latencies: list[float]
-    errors: int
-
-
-@dataclass(frozen=True)
 class Measurement:
     events_per_second: float
     p50_ms: float
     p99_ms: float
     peak_rss_mb: float
     errors: int
-
-
-# Traffic ----------------------------------------------------------------------------------
-
-
-def _user_ids(user: int) -> dict[str, str]:
-    """A user's ids: an anonymousId always; a userId for the 70% who signed in."""
-    ids = {"anonymousId": f"{user:08x}-7c1e-4b5d-9a4f-{user * 7919:012x}"}
-    if user % 10 < 7:
-        ids["userId"] = f"user-{user}"
-    return ids
-
-
-def _context(rng: random.Random, path: str) -> dict[str, Any]:
-    return {
-        "library": {"name": "analytics.js", "version": "5.2.0"},
-        "page": {
-            "path": path,
-            "url": f"https://app.example.com{path}",
-            "referrer": "https://www.example.com/",
-            "title": "Example App",
-        },
-        "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36",
-        "locale": "en-GB",
-        "ip": f"203.0.113.{rng.randrange(1, 255)}",
-    }
-
-
-def _track(rng: random.Random, user: int) -> dict[str, Any]:
-    path = rng.choice(PATHS)
-    return {
-        "type": "track",
-        "event": rng.choice(EVENT_NAMES),
-        **_user_ids(user),
-        "properties": {"path": path, "plan": rng.choice(("free", "pro")), "value": rng.random()},
-        "context": _context(rng, path),
-    }
-
-
-def _identify(rng: random.Random, user: int) -> dict[str, Any]:
-    return {
-        "type": "identify",
-        "userId": f"user-{user}",
-        "anonymousId": _user_ids(user)["anonymousId"],
-        "traits": {
-            "email": f"user{user}@example.com",
-            "name": f"User {user}",
-            "plan": rng.choice(("free", "pro", "enterprise")),
-            "seats": rng.randrange(1, 50),
-        },
-        "context": _context(rng, "/settings/profile"),
-    }
-
-
-def _message(rng: random.Random) -> dict[str, Any]:
-    user = rng.randrange(USERS)
-    identifies = rng.random() < 0.05 and user % 10 < 7
-    return _identify(rng, user) if identifies else _track(rng, user)
-
-
-@dataclass(frozen=True)
-class Template:
-    """A batch's messages, and how long before sending each one happened."""
-
-    messages: list[dict[str, Any]]
-    ages: list[timedelta]
-
-    def body(self) -> bytes:
-        """The batch as sent now: fresh random messageIds, timestamps just before ``sentAt``.
-
-        Real clients send uuid4 message ids and recent timestamps; replaying fixed ones would
-        make the database's index writes unlike production's.
-        """
-        sent_at = datetime.now(UTC)
-        for message, age in zip(self.messages, self.ages, strict=True):
-            message["messageId"] = os.urandom(16).hex()
-            message["timestamp"] = (sent_at - age).isoformat()
-        return orjson.dumps({"batch": self.messages, "sentAt": sent_at.isoformat()})
-
-
-def batch_templates(seed: int) -> list[Template]:
-    rng = random.Random(seed)
-    return [
-        Template(
-            messages=[_message(rng) for _ in range(BATCH_SIZE)],
-            ages=[timedelta(seconds=rng.uniform(0, 30)) for _ in range(BATCH_SIZE)],
-        )
-        for _ in range(TEMPLATES)
-    ]
-
-
-# Load -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Window:
-    """Requests started at or after ``start`` and finished by ``end`` are counted."""
-
-    start: float
-    end: float
-
-
-def _drive(port: int, auth: str, templates: list[Template], window: Window, out: list[Any]) -> None:
-    """One keep-alive connection posting batches until the window closes."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Authorization": auth, "Content-Type": "application/json"}
-    events, errors, latencies, sent = 0, 0, [], 0
-    while (began := time.perf_counter()) < window.end:
-        body = templates[sent % len(templates)].body()
-        sent += 1
-        connection.request("POST", "/v1/batch", body, headers)
-        response = connection.getresponse()
-        data = response.read()
-        finished = time.perf_counter()
-        accepted = orjson.loads(data)["accepted"] if response.status == 200 else 0
-        if began >= window.start and finished <= window.end:
-            latencies.append(finished - began)
-            events += accepted
-            errors += accepted != BATCH_SIZE
-    connection.close()
-    out.append((events, errors, latencies))
-
-
-def run_load(
-    port: int, write_key: str, options: Options, results: multiprocessing.Queue[LoadResult]
-) -> None:
-    """The load process: ``options.connections`` threads, one connection each."""
-    auth = "Basic " + base64.b64encode(f"{write_key}:".encode()).decode()
-    start = time.perf_counter() + options.warmup
-    window = Window(start, start + options.duration)
-    out: list[Any] = []
-    threads = [
-        # Each thread has templates of its own: their bodies are built in place.
-        threading.Thread(target=_drive, args=(port, auth, batch_templates(number), window, out))
-        for number in range(options.connections)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    results.put(
-        LoadResult(
-            events=sum(events for events, _, _ in out),
-            seconds=options.duration,
-            latencies=[latency for _, _, latencies in out for latency in latencies],
-            errors=sum(errors for _, errors, _ in out),
-        )
-    )
-
-
-def drive_load(port: int, write_key: str, options: Options) -> LoadResult:
-    """Run the load in a separate process, so the client never shares the server's GIL."""
-    context = multiprocessing.get_context("spawn")
-    results: multiprocessing.Queue[LoadResult] = context.Queue()
-    process = context.Process(target=run_load, args=(port, write_key, options, results))
-    process.start()
-    result = results.get(timeout=options.warmup + options.duration + 120)
-    process.join()
-    return result
 
 
 # Databases --------------------------------------------------------------------------------
@@ -327,14 +141,11 @@ def free_port() -> int:
 
 
 def server_command(target: str, port: int, workers: int) -> list[str]:
+    flags = ["--port", str(port), "--workers", str(workers)]
     if target == "collector":
-        return [sys.executable, "-m", "collector", "serve", "--port", str(port)] + [
-            "--workers",
-            str(workers),
-        ]
-    return [sys.executable, "-m", "uvicorn", "benchmarks.baseline_app:create_app", "--factory"] + [
-        *("--port", str(port), "--workers", str(workers), "--log-level", "warning"),
-    ]
+        return [sys.executable, "-m", "collector", "serve", *flags]
+    app = "benchmarks.baseline_app:create_app"
+    return [sys.executable, "-m", "uvicorn", app, "--factory", *flags, "--log-level", "warning"]
 
 
 def server_environment(target: str, database: Database) -> dict[str, str]:
@@ -377,33 +188,6 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@dataclass(frozen=True)
-class Server:
-    port: int
-    memory: RssSampler
-
-
-@contextmanager
-def running_server(target: str, workers: int, database: Database) -> Iterator[Server]:
-    """The server, healthy and sampled for memory until it is stopped on exit."""
-    port = free_port()
-    with tempfile.NamedTemporaryFile(prefix=f"waypost-{target}-", suffix=".log") as log:
-        process = subprocess.Popen(
-            server_command(target, port, workers),
-            cwd=REPOSITORY,
-            env={**os.environ, **server_environment(target, database)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            _wait_until_healthy(process, port, Path(log.name))
-            with RssSampler(process.pid) as sampler:
-                yield Server(port, sampler)
-        finally:
-            _stop(process)
-
-
 class RssSampler:
     """Samples the summed RSS of a server and all its workers every 100 ms."""
 
@@ -435,6 +219,33 @@ class RssSampler:
         return total
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    memory: RssSampler
+
+
+@contextmanager
+def running_server(target: str, workers: int, database: Database) -> Iterator[Server]:
+    """The server, healthy and sampled for memory until it is stopped on exit."""
+    port = free_port()
+    with tempfile.NamedTemporaryFile(prefix=f"waypost-{target}-", suffix=".log") as log:
+        process = subprocess.Popen(
+            server_command(target, port, workers),
+            cwd=REPOSITORY,
+            env={**os.environ, **server_environment(target, database)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            _wait_until_healthy(process, port, Path(log.name))
+            with RssSampler(process.pid) as sampler:
+                yield Server(port, sampler)
+        finally:
+            _stop(process)
+
+
 # Measurement and report -------------------------------------------------------------------
 
 
@@ -446,7 +257,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 def measure(target: str, backend: str, workers: int, options: Options) -> Measurement:
     with fresh_database(backend, options) as database:
         with running_server(target, workers, database) as server:
-            load = drive_load(server.port, database.write_key, options)
+            load = drive_load(server.port, database.write_key, options.load)
             peak_rss = server.memory.peak
         return Measurement(
             events_per_second=load.events / load.seconds,
@@ -467,7 +278,7 @@ def describe(target: str, figures: Measurement) -> str:
 
 
 def verdict(backend: str, workers: int, collector: Measurement, baseline: Measurement) -> str:
-    ratio = collector.events_per_second / baseline.events_per_second
+    ratio = collector.events_per_second / max(baseline.events_per_second, 1.0)
     target = TARGET_RATIOS[backend]
     line = f"  ratio     {ratio:.2f}x baseline (target >= {target:.2f}x: {_mark(ratio >= target)})"
     if backend == "sqlite" and workers == 1:
@@ -482,9 +293,10 @@ def _mark(met: bool) -> str:
 
 
 def run(options: Options) -> None:
+    plan = options.load
     print(
-        f"{BATCH_SIZE}-event batches, {options.connections} connections, "
-        f"{options.warmup:g} s warm-up + {options.duration:g} s measured per run",
+        f"{BATCH_SIZE}-event batches, {plan.connections} connections, "
+        f"{plan.warmup:g} s warm-up + {plan.duration:g} s measured per run",
         flush=True,
     )
     for backend in options.backends:
@@ -509,9 +321,11 @@ def parse_options(argv: list[str] | None = None) -> Options:
     arguments = parser.parse_args(argv)
     quick = arguments.quick
     return Options(
-        duration=2.0 if quick else arguments.duration,
-        warmup=1.0 if quick else arguments.warmup,
-        connections=arguments.connections,
+        load=Plan(
+            connections=arguments.connections,
+            warmup=1.0 if quick else arguments.warmup,
+            duration=2.0 if quick else arguments.duration,
+        ),
         workers=tuple(int(count) for count in arguments.workers.split(",")),
         backends=tuple(arguments.backends.split(",")),
         postgres_url=arguments.postgres_url,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
+from collector.db.engine import json_serializer
 from collector.db.models import AccountMember, Event, Identity, Person, table_of
+from collector.db.statements import driver_values
 from collector.identity.resolution import KnownIdentity
 
 _identities = table_of(Identity)
@@ -17,30 +19,43 @@ _persons = table_of(Person)
 _events = table_of(Event)
 _members = table_of(AccountMember)
 
-# Keeps each IN (...) list well under SQLite's and PostgreSQL's bound-parameter limits.
-CHUNK = 500
-
-
-def _chunks(values: Collection[str]) -> Iterable[list[str]]:
-    ordered = sorted(values)
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
+# The ids travel as one JSON array, so the statement text, and the plan each database
+# caches for it, is the same whatever the number of ids (an ``IN (?, ?, …)`` list is a new
+# statement for each batch size). On PostgreSQL each id probes the unique index on its own
+# (the ``LIMIT`` keeps the lateral subquery from being flattened into a join): otherwise
+# the planner, on tables it has not analysed yet, scans all of a project's identities.
+_KNOWN_SQL = {
+    "postgresql": (
+        "SELECT wanted.distinct_id, i.person_id, p.user_id"
+        " FROM json_array_elements_text(%s::json) AS wanted (distinct_id)"
+        " CROSS JOIN LATERAL (SELECT person_id FROM identities"
+        "  WHERE project_id = %s AND distinct_id = wanted.distinct_id LIMIT 1) AS i"
+        " JOIN persons AS p ON p.id = i.person_id"
+    ),
+    "sqlite": (
+        "SELECT i.distinct_id, i.person_id, p.user_id FROM identities AS i"
+        " JOIN persons AS p ON p.id = i.person_id"
+        " WHERE i.distinct_id IN (SELECT value FROM json_each(?)) AND i.project_id = ?"
+    ),
+}
 
 
 def load_known(
     connection: Connection, project_id: uuid.UUID, distinct_ids: Collection[str]
 ) -> dict[str, KnownIdentity]:
     """The person (and that person's user id) behind each already-known id."""
-    known: dict[str, KnownIdentity] = {}
-    for chunk in _chunks(distinct_ids):
-        rows = connection.execute(
-            select(_identities.c.distinct_id, _identities.c.person_id, _persons.c.user_id)
-            .join(_persons, _persons.c.id == _identities.c.person_id)
-            .where(_identities.c.project_id == project_id, _identities.c.distinct_id.in_(chunk))
-        )
-        for row in rows:
-            known[row.distinct_id] = KnownIdentity(row.person_id, row.user_id)
-    return known
+    if not distinct_ids:
+        return {}
+    values = driver_values(connection.dialect)
+    rows = connection.exec_driver_sql(
+        _KNOWN_SQL[connection.dialect.name],
+        (json_serializer(list(distinct_ids)), values.bind_uuid(project_id)),
+    ).fetchall()
+    read_uuid = values.read_uuid
+    return {
+        distinct_id: KnownIdentity(read_uuid(person_id), user_id)
+        for distinct_id, person_id, user_id in rows
+    }
 
 
 def lock_identities(connection: Connection, project_id: uuid.UUID, *, exclusive: bool) -> None:
@@ -118,18 +133,41 @@ def set_user_ids(connection: Connection, identified: dict[uuid.UUID, str], now: 
     )
 
 
+# Trait reads and writes run for every batch with identify calls, so they skip Core's
+# per-statement work too. Only PostgreSQL needs the row locks: SQLite's write transaction
+# already excludes every other writer.
+_LOCK_TRAITS_SQL = {
+    "postgresql": (
+        "SELECT id, traits, trait_times FROM persons"
+        " WHERE id IN (SELECT value::uuid FROM json_array_elements_text(%s::json))"
+        " ORDER BY id FOR UPDATE"
+    ),
+    "sqlite": (
+        "SELECT id, traits, trait_times FROM persons"
+        " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+    ),
+}
+_SAVE_TRAITS_SQL = {
+    "postgresql": (
+        "UPDATE persons SET traits = %s::jsonb, trait_times = %s::jsonb, updated_at = %s"
+        " WHERE id = %s"
+    ),
+    "sqlite": "UPDATE persons SET traits = ?, trait_times = ?, updated_at = ? WHERE id = ?",
+}
+
+
 def lock_traits(
     connection: Connection, person_ids: Collection[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[dict[str, Any], dict[str, str]]]:
     if not person_ids:
         return {}
-    rows = connection.execute(
-        select(_persons.c.id, _persons.c.traits, _persons.c.trait_times)
-        .where(_persons.c.id.in_(sorted(person_ids)))
-        .order_by(_persons.c.id)
-        .with_for_update()
-    )
-    return {row.id: (row.traits, row.trait_times) for row in rows}
+    values = driver_values(connection.dialect)
+    rows = connection.exec_driver_sql(
+        _LOCK_TRAITS_SQL[connection.dialect.name],
+        (json_serializer([str(values.bind_uuid(person)) for person in person_ids]),),
+    ).fetchall()
+    read_uuid, read_json = values.read_uuid, values.read_json
+    return {read_uuid(id_): (read_json(traits), read_json(times)) for id_, traits, times in rows}
 
 
 def save_traits(
@@ -139,13 +177,13 @@ def save_traits(
 ) -> None:
     if not traits:
         return
-    connection.execute(
-        update(_persons)
-        .where(_persons.c.id == bindparam("person"))
-        .values(traits=bindparam("traits"), trait_times=bindparam("times"), updated_at=now),
+    values = driver_values(connection.dialect)
+    updated_at = values.bind_time(now)
+    connection.exec_driver_sql(
+        _SAVE_TRAITS_SQL[connection.dialect.name],
         [
-            {"person": person, "traits": values, "times": times}
-            for person, (values, times) in traits.items()
+            (json_serializer(current), json_serializer(times), updated_at, values.bind_uuid(person))
+            for person, (current, times) in traits.items()
         ],
     )
 

@@ -3,45 +3,87 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Dialect
 
 from collector.db.models import Event, table_of
-from collector.db.statements import insert_ignoring_duplicates
+from collector.db.statements import driver_values, insert_many_ignoring_duplicates
 from collector.ingest.messages import Message
 
 _events = table_of(Event)
 
-
-def event_row(
-    project_id: uuid.UUID, message: Message, person_id: uuid.UUID | None
-) -> dict[str, Any]:
-    return {
-        "project_id": project_id,
-        "message_id": message.message_id,
-        "type": message.type,
-        "event": message.event,
-        "user_id": message.user_id,
-        "anonymous_id": message.anonymous_id,
-        "person_id": person_id,
-        "group_id": message.group_id,
-        "previous_id": message.previous_id,
-        "category": message.category,
-        "timestamp": message.timestamp,
-        "original_timestamp": message.original_timestamp,
-        "sent_at": message.sent_at,
-        "received_at": message.received_at,
-        "properties": message.properties,
-        "traits": message.traits,
-        "context": message.context,
-        "integrations": message.integrations,
-    }
+EVENT_COLUMNS = (
+    "project_id",
+    "message_id",
+    "type",
+    "event",
+    "user_id",
+    "anonymous_id",
+    "person_id",
+    "group_id",
+    "previous_id",
+    "category",
+    "timestamp",
+    "original_timestamp",
+    "sent_at",
+    "received_at",
+    "properties",
+    "traits",
+    "context",
+    "integrations",
+)
 
 
-def insert_events(connection: Connection, rows: Iterable[dict[str, Any]]) -> None:
-    """Store events; one whose ``(project, messageId)`` exists already is a retry and skipped."""
-    rows = list(rows)
-    if rows:
-        connection.execute(insert_ignoring_duplicates(connection, _events), rows)
+def insert_events(
+    connection: Connection,
+    project_id: uuid.UUID,
+    messages: Sequence[Message],
+    person_ids: Sequence[uuid.UUID | None],
+) -> None:
+    """Store events; one whose ``(project, messageId)`` exists already is a retry and skipped.
+
+    ``person_ids[i]`` is the person of ``messages[i]``.
+    """
+    row = _row_builder(connection.dialect, project_id)
+    rows = [
+        row(message, person_id) for message, person_id in zip(messages, person_ids, strict=True)
+    ]
+    insert_many_ignoring_duplicates(connection, _events, EVENT_COLUMNS, rows)
+
+
+def _row_builder(
+    dialect: Dialect, project_id: uuid.UUID
+) -> Callable[[Message, uuid.UUID | None], tuple[Any, ...]]:
+    """A function from message to row of driver values, in ``EVENT_COLUMNS`` order."""
+    values = driver_values(dialect)
+    as_uuid, time, json = values.bind_uuid, values.bind_time, values.bind_json
+    project = as_uuid(project_id)
+    # A batch's messages mostly share sentAt and receivedAt: convert each distinct one once.
+    shared_time = cache(time)
+
+    def row(message: Message, person_id: uuid.UUID | None) -> tuple[Any, ...]:
+        return (
+            project,
+            message.message_id,
+            message.type,
+            message.event,
+            message.user_id,
+            message.anonymous_id,
+            as_uuid(person_id),
+            message.group_id,
+            message.previous_id,
+            message.category,
+            time(message.timestamp),
+            time(message.original_timestamp),
+            shared_time(message.sent_at),
+            shared_time(message.received_at),
+            json(message.properties),
+            json(message.traits),
+            json(message.context),
+            json(message.integrations),
+        )
+
+    return row
