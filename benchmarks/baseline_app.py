@@ -162,8 +162,8 @@ def create_app() -> Starlette:
         sent_at = body.get("sentAt")
         rows = [event_row(project_id, m, sent_at, received_at) for m in body["batch"]]
         await run_in_threadpool(store.insert, rows)
-        body = {"success": True, "accepted": len(rows), "rejected": []}
-        return Response(orjson.dumps(body), media_type="application/json")
+        result = {"success": True, "accepted": len(rows), "rejected": []}
+        return Response(orjson.dumps(result), media_type="application/json")
 
     async def health(request: Request) -> Response:
         return Response(b'{"status":"ok"}', media_type="application/json")

@@ -101,8 +101,7 @@ def _one_writer_at_a_time(engine: Engine) -> Iterator[None]:
     processes still meet the busy timeout; a thread that waited that long here goes on to
     SQLite anyway, which then decides, as it would have without this lock.
     """
-    import os
-    lock = None if os.environ.get("XNOLOCK") else _sqlite_write_locks.get(engine)
+    lock = _sqlite_write_locks.get(engine)
     acquired = lock is not None and lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
     try:
         yield
