@@ -172,3 +172,122 @@ def create_flow(engine: Engine, project: CreatedProject, **fields: Any) -> dict[
 def create_survey(engine: Engine, project: CreatedProject, **fields: Any) -> dict[str, Any]:
     """An NPS survey (or, with ``type``, any survey) of ``project``."""
     return create_experience(engine, project, "survey", nps(**fields))
+
+
+# --- the whole loop over HTTP: define, deliver, report back, read -----------------------------
+
+
+def iso(moment: datetime) -> str:
+    """A message timestamp as SDKs send it: ISO 8601 in UTC with milliseconds."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def moments_ago(seconds: float = 0) -> str:
+    """An ISO timestamp ``seconds`` before the wall clock, which delivery decides with."""
+    return iso(datetime.now(UTC) - timedelta(seconds=seconds))
+
+
+def reserved(
+    event: str,
+    experience: dict[str, Any],
+    properties: dict[str, Any] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A reserved track event about ``experience`` (a flow or survey as the admin API shows it).
+
+    Its properties name the experience and its current version, plus ``properties``; it is
+    sent just now by ``user-1`` unless message ``fields`` (``userId``, ``anonymousId``,
+    ``messageId``, ``timestamp``…) say otherwise.
+    """
+    key = "survey_id" if event.startswith("Survey") else "flow_id"
+    props = {key: experience["id"], "version": experience["version"], **(properties or {})}
+    return track(event, properties=props, **by_user(fields))
+
+
+def tracked(event: str, properties: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+    """An ordinary track event sent just now by ``user-1``, unless ``fields`` say otherwise."""
+    return track(event, properties=properties or {}, **by_user(fields))
+
+
+def by_user(fields: dict[str, Any]) -> dict[str, Any]:
+    """Message fields of a call made just now by ``user-1``, unless ``fields`` say otherwise."""
+    fields = dict(fields)
+    if "userId" not in fields and "anonymousId" not in fields:
+        fields["userId"] = "user-1"
+    fields.setdefault("anonymousId", None)
+    fields.setdefault("timestamp", moments_ago())
+    return fields
+
+
+def define(
+    client: TestClient, project: CreatedProject, kind: Kind, body: dict[str, Any]
+) -> dict[str, Any]:
+    """``POST /api/v1/flows`` or ``/surveys`` that must answer 201; the created resource."""
+    response = client.post(f"/api/v1/{kind}s", json=body, headers=secret_auth(project))
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def report(client: TestClient, project: CreatedProject, *messages: Any) -> dict[str, Any]:
+    """``POST /v1/batch`` that must answer 200; its body (accepted, rejected)."""
+    response = send_batch(client, project, *messages)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def flows_for(
+    client: TestClient, project: CreatedProject, **params: str
+) -> dict[str, list[dict[str, Any]]]:
+    """``GET /v1/flows`` with the write key that must answer 200: flows and surveys."""
+    response = client.get("/v1/flows", params=params, headers=write_auth(project))
+    assert response.status_code == 200, response.text
+    body: dict[str, list[dict[str, Any]]] = response.json()
+    return body
+
+
+def delivered_ids(client: TestClient, project: CreatedProject, **params: str) -> list[str]:
+    """Ids of the flows, then the surveys, ``GET /v1/flows`` offers, each in its order."""
+    body = flows_for(client, project, **params)
+    return [entry["id"] for entry in [*body["flows"], *body["surveys"]]]
+
+
+def decisions(
+    client: TestClient, project: CreatedProject, person: str, **params: str
+) -> dict[str, dict[str, Any]]:
+    """``GET /api/v1/persons/{person}/eligibility``: each live experience's decision by id."""
+    response = client.get(
+        f"/api/v1/persons/{person}/eligibility", params=params, headers=secret_auth(project)
+    )
+    assert response.status_code == 200, response.text
+    return {entry["id"]: entry for entry in response.json()["experiences"]}
+
+
+def update_project(
+    client: TestClient, project: CreatedProject, settings: dict[str, Any]
+) -> dict[str, Any]:
+    """``PATCH /api/v1/project`` that must answer 200; the project as it now is."""
+    response = client.patch(
+        "/api/v1/project", json={"settings": settings}, headers=secret_auth(project)
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def lift_project_caps(client: TestClient, project: CreatedProject) -> None:
+    """No per-session cap nor survey gap: every eligible experience is delivered at once."""
+    update_project(
+        client, project, {"throttle": {"max_per_session": None, "survey_gap_days": None}}
+    )
+
+
+def admin_get(
+    client: TestClient, project: CreatedProject, path: str, **params: str
+) -> dict[str, Any]:
+    """A secret-key ``GET`` of the admin API that must answer 200; its JSON body."""
+    response = client.get(path, params=params, headers=secret_auth(project))
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body

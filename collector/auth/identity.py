@@ -23,7 +23,12 @@ def identity_hash(secret: str, user_id: str) -> str:
 
 
 def is_valid_identity_hash(secret: str, user_id: str, presented: str | None) -> bool:
-    """Constant-time comparison, so timing tells nothing about the right value."""
+    """Constant-time comparison, so timing tells nothing about the right value.
+
+    Compared as bytes: ``compare_digest`` raises on a ``str`` that is not ASCII, and what
+    is presented comes from the browser.
+    """
     if not presented:
         return False
-    return hmac.compare_digest(identity_hash(secret, user_id), presented.strip().lower())
+    expected = identity_hash(secret, user_id).encode()
+    return hmac.compare_digest(expected, presented.strip().lower().encode())

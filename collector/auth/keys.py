@@ -35,6 +35,8 @@ def generate_key(kind: KeyKind) -> str:
 
 def kind_of(key: str) -> KeyKind | None:
     """The kind a key's prefix announces, or None for a string no key can look like."""
+    if "\x00" in key:
+        return None  # never in a key, and PostgreSQL could not even look it up
     for kind, prefix in KEY_PREFIXES.items():
         if key.startswith(prefix):
             return kind

@@ -24,9 +24,19 @@ def insert_ignoring_duplicates(connection: Connection, table: Table) -> Insert:
 
 
 def insert_many_ignoring_duplicates(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    returning: str | None = None,
+) -> list[Any] | None:
     """Insert many rows of driver values (see ``driver_values``), skipping duplicates.
+
+    On PostgreSQL, ``returning`` names a column whose values of the rows actually inserted
+    are returned. SQLite's executemany cannot return rows, so there it returns None and a
+    caller that needs to know reads before inserting (its writers take turns, so a read in
+    the same transaction is exact).
 
     Core's executemany runs every value of every row through Python type processing,
     which for ingestion's hundreds of rows per request costs more than the database does.
@@ -36,14 +46,18 @@ def insert_many_ignoring_duplicates(
     where psycopg would adapt the values of per-column arrays one by one in Python, and
     executemany would run one statement per row.
     """
+    postgres = connection.dialect.name == "postgresql"
     if not rows:
-        return
+        return [] if postgres else None
     statement = _bulk_insert(connection.dialect, table, tuple(columns))
-    if connection.dialect.name == "postgresql":
-        document = orjson.dumps([dict(zip(columns, row, strict=True)) for row in rows])
-        connection.exec_driver_sql(statement, (document.decode(),))
-    else:
+    if not postgres:
         connection.exec_driver_sql(statement, rows)
+        return None
+    if returning is not None:
+        statement += f" RETURNING {connection.dialect.identifier_preparer.quote(returning)}"
+    document = orjson.dumps([dict(zip(columns, row, strict=True)) for row in rows])
+    result = connection.exec_driver_sql(statement, (document.decode(),))
+    return list(result.scalars()) if returning is not None else []
 
 
 @cache

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from collector.auth.guards import basic_auth_username, project_for_secret_key, project_for_write_key
 from collector.delivery.schemas import DeliveryQuerySchema, PageSchema
 from collector.delivery.service import DeliveryQuery, deliver, explain
-from collector.http.params import parse_query
+from collector.http.params import parse_query, text_param
 from collector.http.responses import JSONResponse
 from collector.http.state import engine_of
 from collector.targeting.facts import PageFacts
@@ -50,8 +50,9 @@ async def eligibility(request: Request) -> Response:
     page = PageFacts(
         url=params.get("url"), locale=params.get("locale"), session_id=params.get("sessionId")
     )
+    person_key = text_param(request.path_params["id"])
     report = await run_in_threadpool(
-        explain, engine, project_id, request.path_params["id"], page, datetime.now(UTC)
+        explain, engine, project_id, person_key, page, datetime.now(UTC)
     )
     return JSONResponse(report)
 

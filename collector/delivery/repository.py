@@ -56,6 +56,17 @@ def find_person(connection: Connection, project_id: uuid.UUID, distinct_id: str)
     ).first()
 
 
+def anonymous_id(connection: Connection, person_id: uuid.UUID) -> str | None:
+    """The first anonymous id a person was seen with (a visitor has exactly one)."""
+    found: str | None = connection.execute(
+        select(_identities.c.distinct_id)
+        .where(_identities.c.person_id == person_id, _identities.c.kind == "anonymous")
+        .order_by(_identities.c.id)
+        .limit(1)
+    ).scalar()
+    return found
+
+
 def person_by_id(connection: Connection, person_id: uuid.UUID) -> Any:
     return connection.execute(select(_persons).where(_persons.c.id == person_id)).first()
 

@@ -64,7 +64,8 @@ def deliver(
     with read_transaction(engine) as connection:
         settings, secret = repository.project_settings(connection, project_id)
         person = _verified_person(connection, project_id, query, settings, secret)
-        asker = _Asker(person, query.user_id or query.anonymous_id or "", query.page)
+        asked_with = query.user_id or query.anonymous_id or ""
+        asker = _Asker(person, _sampling_key(person, asked_with), query.page)
         decided = _decide(connection, project_id, settings, asker, now)
     shown = [
         (candidate, decision) for candidate, decision in decided.decisions if decision.eligible
@@ -89,12 +90,22 @@ def explain(
         person = None if person_id is None else repository.person_by_id(connection, person_id)
         if person is None:
             raise NotFound(f"no person with id {person_key!r} in this project")
-        asker = _Asker(person, person.user_id or person_key, page)
+        # Sampled by the id delivery samples by, not by a person id support may paste here.
+        known_as = person.user_id or repository.anonymous_id(connection, person.id) or person_key
+        asker = _Asker(person, known_as, page)
         decided = _decide(connection, project_id, settings, asker, now)
     return {
         "person_id": person.id,
         "experiences": [_explained(decided.rows[c.id], d) for c, d in decided.decisions],
     }
+
+
+def _sampling_key(person: Any, asked_with: str) -> str:
+    """What keeps sampling stable for one person: their user id once they have one, else
+    the (anonymous) id they are known by. Whichever id an identified user asks with, and
+    whether the SDK or the eligibility report asks, the same people are sampled."""
+    user_id: str | None = None if person is None else person.user_id
+    return user_id or asked_with
 
 
 def _verified_person(

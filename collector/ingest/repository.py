@@ -7,13 +7,15 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Dialect
+from sqlalchemy import Connection, Dialect, select
 
 from collector.db.models import Event, table_of
 from collector.db.statements import driver_values, insert_many_ignoring_duplicates
 from collector.ingest.messages import Message
 
 _events = table_of(Event)
+# Keeps each IN (...) list well under SQLite's bound-parameter limit.
+CHUNK = 500
 
 EVENT_COLUMNS = (
     "project_id",
@@ -42,16 +44,55 @@ def insert_events(
     project_id: uuid.UUID,
     messages: Sequence[Message],
     person_ids: Sequence[uuid.UUID | None],
-) -> None:
+) -> list[Message]:
     """Store events; one whose ``(project, messageId)`` exists already is a retry and skipped.
 
-    ``person_ids[i]`` is the person of ``messages[i]``.
+    ``person_ids[i]`` is the person of ``messages[i]``. Returns the messages stored now for
+    the first time (a messageId repeated within the batch once), so that projections that
+    count — impressions, dismissals, event counters — never count a retry twice.
     """
     row = _row_builder(connection.dialect, project_id)
     rows = [
         row(message, person_id) for message, person_id in zip(messages, person_ids, strict=True)
     ]
-    insert_many_ignoring_duplicates(connection, _events, EVENT_COLUMNS, rows)
+    known = None
+    if connection.dialect.name != "postgresql":
+        known = stored_message_ids(connection, project_id, [m.message_id for m in messages])
+    inserted = insert_many_ignoring_duplicates(
+        connection, _events, EVENT_COLUMNS, rows, returning="message_id"
+    )
+    return _first_sightings(messages, known=known, inserted=inserted)
+
+
+def _first_sightings(
+    messages: Sequence[Message], *, known: set[str] | None, inserted: list[Any] | None
+) -> list[Message]:
+    """Messages newly stored: those the insert returned, or those not known before it."""
+    new = set(inserted or ()) if known is None else {m.message_id for m in messages} - known
+    fresh = []
+    for message in messages:
+        if message.message_id in new:
+            new.discard(message.message_id)
+            fresh.append(message)
+    return fresh
+
+
+def stored_message_ids(
+    connection: Connection, project_id: uuid.UUID, message_ids: Sequence[str]
+) -> set[str]:
+    """Which of these messageIds the project has stored already."""
+    found: set[str] = set()
+    ordered = sorted(set(message_ids))
+    for start in range(0, len(ordered), CHUNK):
+        found.update(
+            connection.execute(
+                select(_events.c.message_id).where(
+                    _events.c.project_id == project_id,
+                    _events.c.message_id.in_(ordered[start : start + CHUNK]),
+                )
+            ).scalars()
+        )
+    return found
 
 
 def _row_builder(

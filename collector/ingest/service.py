@@ -16,7 +16,6 @@ from sqlalchemy import Connection, Engine
 from collector.accounts.service import apply_group_calls
 from collector.db.engine import write_transaction
 from collector.identity.service import apply_identify_traits, resolve_persons
-from collector.ingest.dedupe import first_sightings
 from collector.ingest.messages import BatchDefaults, Message
 from collector.ingest.repository import insert_events
 from collector.ingest.validation import Rejection, validate_messages
@@ -60,8 +59,7 @@ def store_messages(
     if not kept:
         return refused
     plan = resolve_persons(connection, project_id, kept, now)
-    fresh = first_sightings(connection, project_id, kept)
-    insert_events(connection, project_id, kept, [plan.person_for(m) for m in kept])
+    fresh = insert_events(connection, project_id, kept, [plan.person_for(m) for m in kept])
     apply_identify_traits(connection, plan, kept, now)
     apply_group_calls(connection, project_id, plan, kept, now)
     project_progress(

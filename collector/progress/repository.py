@@ -224,12 +224,11 @@ def _combine_shared_states(
         (row.experience_id, person): row.version for row in shared for person in (loser, survivor)
     }
     states = lock_states(connection, project_id, keys, now)
-    combined = {
-        (row.experience_id, survivor): combine_states(
-            states[(row.experience_id, survivor)], states[(row.experience_id, loser)]
-        )
-        for row in shared
-    }
+    combined = {}
+    for row in shared:
+        kept, other = states[(row.experience_id, survivor)], states[(row.experience_id, loser)]
+        definition = _definition(connection, row.experience_id, max(kept.version, other.version))
+        combined[(row.experience_id, survivor)] = combine_states(kept, other, definition, at=now)
     save_states(connection, project_id, combined, now)
     connection.execute(
         delete(_states).where(
@@ -237,6 +236,18 @@ def _combine_shared_states(
             _states.c.experience_id.in_([row.experience_id for row in shared]),
         )
     )
+
+
+def _definition(
+    connection: Connection, experience_id: uuid.UUID, version: int
+) -> Mapping[str, Any] | None:
+    """One version's definition: what a combined state is judged complete against."""
+    definition: Mapping[str, Any] | None = connection.execute(
+        select(_versions.c.definition).where(
+            _versions.c.experience_id == experience_id, _versions.c.version == version
+        )
+    ).scalar()
+    return definition
 
 
 def _add_event_days(connection: Connection, *, loser: uuid.UUID, survivor: uuid.UUID) -> None:

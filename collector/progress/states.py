@@ -62,11 +62,15 @@ def _completed(state: State, at: datetime) -> None:
         state.completed_at = at
 
 
+def _all_items_done(state: State, definition: Mapping[str, Any]) -> bool:
+    items = {entry.get("id") for entry in definition.get("items") or ()}
+    return bool(items) and items <= set(state.completed_items)
+
+
 def _item_done(state: State, item: str, definition: Mapping[str, Any], at: datetime) -> None:
     if item not in state.completed_items:
         state.completed_items.append(item)
-    items = {entry.get("id") for entry in definition.get("items") or ()}
-    if items and items <= set(state.completed_items):
+    if _all_items_done(state, definition):
         _completed(state, at)
     else:
         _move(state, "in_progress")
@@ -128,12 +132,27 @@ def _same(actual: Any, expected: Any) -> bool:
     return isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
 
 
-def combine_states(kept: State, other: State) -> State:
+def combine_states(
+    kept: State,
+    other: State,
+    definition: Mapping[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
+) -> State:
     """One state from two persons' states with the same experience, when they merge.
 
     Counts add up, first times keep the earliest and last times the latest, and the more
-    final status wins (a tour completed as an anonymous visitor stays completed).
+    final status wins (a tour completed as an anonymous visitor stays completed). Given the
+    experience's ``definition``, a checklist whose items the two did between them is
+    completed ``at`` the merge.
     """
+    combined = _combined(kept, other)
+    if definition is not None and at is not None and _all_items_done(combined, definition):
+        _completed(combined, at)
+    return combined
+
+
+def _combined(kept: State, other: State) -> State:
     return State(
         version=max(kept.version, other.version),
         status=_further(kept.status, other.status),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from collector.experiences.schemas.common import StrictBoolean
+
 
 class ThrottleSchema(Schema):
     """Project-wide caps on experiences; null removes a cap."""
@@ -22,7 +24,8 @@ class SettingsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    require_identity_verification = fields.Boolean(truthy={True}, falsy={False})
+    # Strict: ``1`` is not ``true`` (marshmallow's truthy set matches it, as ``1 == True``).
+    require_identity_verification = StrictBoolean()
     throttle = fields.Nested(ThrottleSchema)
 
 

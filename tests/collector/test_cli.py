@@ -215,7 +215,13 @@ def test_demo_prints_the_same_keys_every_time(db_url: str, tmp_path: Path) -> No
     second = waypost(db_url, "demo", "--keys-file", keys_file)
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     assert json.loads(first.stdout) == json.loads(second.stdout)
-    assert set(json.loads(first.stdout)) == {"id", "name", "write_key", "secret_key", "identity_secret"}
+    assert set(json.loads(first.stdout)) == {
+        "id",
+        "name",
+        "write_key",
+        "secret_key",
+        "identity_secret",
+    }
 
 
 def test_demo_creates_one_project_however_often_it_runs(
