@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, text, update
 
 from collector.db.engine import json_serializer
 from collector.db.models import AccountMember, Event, Identity, Person, table_of
@@ -77,9 +77,10 @@ def lock_identities(connection: Connection, project_id: uuid.UUID, *, exclusive:
 def insert_persons(
     connection: Connection,
     project_id: uuid.UUID,
-    persons: dict[uuid.UUID, str | None],
+    persons: dict[uuid.UUID, tuple[str | None, datetime]],
     now: datetime,
 ) -> None:
+    """New persons: ``{id: (user id, first seen)}``; first seen is their earliest message."""
     if not persons:
         return
     connection.execute(
@@ -91,10 +92,10 @@ def insert_persons(
                 "user_id": user_id,
                 "traits": {},
                 "trait_times": {},
-                "created_at": now,
+                "created_at": min(first_seen, now),
                 "updated_at": now,
             }
-            for person_id, user_id in persons.items()
+            for person_id, (user_id, first_seen) in persons.items()
         ],
     )
 
@@ -210,6 +211,17 @@ def move_person(
     )
     connection.execute(
         update(_members).where(_members.c.person_id == loser).values(person_id=survivor)
+    )
+    # Whoever was seen first, the merged person was first seen then.
+    loser_seen = select(_persons.c.created_at).where(_persons.c.id == loser).scalar_subquery()
+    connection.execute(
+        update(_persons)
+        .where(_persons.c.id == survivor)
+        .values(
+            created_at=case(
+                (loser_seen < _persons.c.created_at, loser_seen), else_=_persons.c.created_at
+            )
+        )
     )
     connection.execute(delete(_persons).where(_persons.c.id == loser))
 

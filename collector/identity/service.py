@@ -25,14 +25,33 @@ def resolve_persons(
         # Decide under the lock: another process may have changed these ids meanwhile.
         repository.lock_identities(connection, project_id, exclusive=plan.changes_anything)
         plan = plan_identities(messages, repository.load_known(connection, project_id, ids))
-    _write_plan(connection, project_id, plan, now)
+    _write_plan(connection, project_id, plan, _first_seen(plan, messages, now), now)
     return plan
 
 
+def _first_seen(
+    plan: IdentityPlan, messages: Sequence[Message], now: datetime
+) -> dict[uuid.UUID, datetime]:
+    """When each new person was first seen: their earliest message (imports keep history)."""
+    new = set(plan.new_persons)
+    seen = dict.fromkeys(new, now)
+    for message in messages:
+        person = plan.person_for(message)
+        if person in new and message.timestamp < seen[person]:
+            seen[person] = message.timestamp
+    return seen
+
+
 def _write_plan(
-    connection: Connection, project_id: uuid.UUID, plan: IdentityPlan, now: datetime
+    connection: Connection,
+    project_id: uuid.UUID,
+    plan: IdentityPlan,
+    first_seen: dict[uuid.UUID, datetime],
+    now: datetime,
 ) -> None:
-    new_persons = {person: plan.user_of.get(person) for person in plan.new_persons}
+    new_persons = {
+        person: (plan.user_of.get(person), first_seen[person]) for person in plan.new_persons
+    }
     repository.insert_persons(connection, project_id, new_persons, now)
     for loser, survivor in plan.merges:
         _merge_traits(connection, loser=loser, survivor=survivor, now=now)

@@ -21,5 +21,5 @@ class PersonSchema(Schema):
     traits = fields.Dict()
     identities = fields.List(fields.Nested(IdentitySchema))
     accounts = fields.List(fields.Nested(AccountRefSchema))
-    createdAt = fields.DateTime()
+    createdAt = fields.DateTime(metadata={"description": "first seen: the earliest message"})
     updatedAt = fields.DateTime()

@@ -411,3 +411,35 @@ def test_ingesting_for_one_project_writes_nothing_in_another(
     factories.ingest_messages(engine, project, identify("user-1", "anon-1"), track())
     assert stored_events(engine, other_project) == []
     assert person_ids(engine, other_project) == set()
+
+
+# First seen
+
+
+def test_a_new_person_was_first_seen_at_their_earliest_message(
+    engine: Engine, project: CreatedProject
+) -> None:
+    ingest_messages(engine, project, track(anonymousId="a-7", timestamp=T2))
+    ingest_messages(
+        engine,
+        project,
+        track(anonymousId="a-8", timestamp=T2),
+        track(anonymousId="a-8", timestamp=T1),
+    )
+    assert person_of(engine, project, "a-8").created_at == datetime(2026, 11, 25, 9, tzinfo=UTC)
+
+
+def test_a_message_dated_after_its_arrival_does_not_date_the_person_in_the_future(
+    engine: Engine, project: CreatedProject
+) -> None:
+    ingest_messages(engine, project, track(anonymousId="a-9", timestamp="2030-01-01T00:00:00Z"))
+    assert person_of(engine, project, "a-9").created_at <= RECEIVED_AT
+
+
+def test_merged_persons_were_first_seen_when_the_earlier_of_them_was(
+    engine: Engine, project: CreatedProject
+) -> None:
+    ingest_messages(engine, project, track(userId="u-70", anonymousId=None, timestamp=T2))
+    ingest_messages(engine, project, track(anonymousId="a-70", timestamp=T1))
+    ingest_messages(engine, project, message("alias", userId="u-70", previousId="a-70"))
+    assert person_of(engine, project, "u-70").created_at == datetime(2026, 11, 25, 9, tzinfo=UTC)
