@@ -169,8 +169,10 @@ def add_event_days(
     """Add to each person's daily count of an event, creating the counter when needed."""
     if not counts:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(_event_days)
+    if connection.dialect.name == "postgresql":
+        _add_event_days_at_once(connection, project_id, counts)
+        return
+    statement = sqlite.insert(_event_days)
     statement = statement.on_conflict_do_update(
         index_elements=["project_id", "person_id", "event", "day"],
         set_={"count": _event_days.c.count + statement.excluded.count},
@@ -182,6 +184,27 @@ def add_event_days(
             for (person, event, day), n in sorted(counts.items())
         ],
     )
+
+
+# One statement over arrays: an executemany would run one upsert per counter.
+_ADD_EVENT_DAYS = """
+INSERT INTO person_event_days (project_id, person_id, event, day, count)
+SELECT %s, person_id, event, day, count
+FROM unnest(%s::uuid[], %s::varchar[], %s::date[], %s::integer[])
+  AS counted (person_id, event, day, count)
+ON CONFLICT (project_id, person_id, event, day)
+DO UPDATE SET count = person_event_days.count + excluded.count
+"""
+
+
+def _add_event_days_at_once(
+    connection: Connection,
+    project_id: uuid.UUID,
+    counts: Mapping[tuple[uuid.UUID, str, date], int],
+) -> None:
+    ordered = sorted(counts.items())
+    columns = [list(column) for column in zip(*(key for key, _ in ordered), strict=True)]
+    connection.exec_driver_sql(_ADD_EVENT_DAYS, (project_id, *columns, [n for _, n in ordered]))
 
 
 def move_progress(
