@@ -21,7 +21,6 @@ from collector.ingest.schemas import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, BatchSc
 from collector.ingest.service import IngestResult, ingest
 
 _batch_defaults = BatchSchema(exclude=("batch",))
-OUT_OF_RANGE = "must be a date-time between years 1 and 9999 in UTC"
 
 
 def _write_key(request: Request, body: dict[str, Any]) -> str | None:
@@ -37,9 +36,6 @@ def _defaults(body: dict[str, Any]) -> BatchDefaults:
         loaded = _batch_defaults.load(fields)
     except ValidationError as error:
         raise ValidationFailed("invalid batch fields", fields=error.messages_dict) from None
-    except OverflowError:
-        # An offset that moves a date past year 1 or 9999 when converted to UTC.
-        raise ValidationFailed("invalid batch fields", fields={"sentAt": [OUT_OF_RANGE]}) from None
     return BatchDefaults(
         sent_at=loaded.get("sentAt"),
         context=loaded.get("context"),

@@ -83,7 +83,10 @@ class IsoDateTime(DirectField):
             raise ValidationError("must be an ISO 8601 date-time string") from None
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("is outside the years 1 to 9999 in UTC") from None
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else value.isoformat()

@@ -592,6 +592,16 @@ def test_a_batch_sent_at_out_of_range_is_refused_with_422_naming_it(
     assert set(error["fields"]) == {"sentAt"}
 
 
+@pytest.mark.parametrize("field", ["timestamp", "originalTimestamp", "sentAt"])
+def test_a_message_time_out_of_range_is_rejected_naming_its_own_field(
+    client: TestClient, project: CreatedProject, field: str
+) -> None:
+    message = factories.track(**{field: "0001-01-01T00:00:00+14:00"})
+    body = post_json(client, "/v1/batch", {"batch": [message]}, project).json()
+    [rejection] = body["rejected"]
+    assert set(rejection["errors"]) == {field}
+
+
 @pytest.mark.parametrize("field", ["context", "integrations", "sentAt"])
 def test_invalid_batch_level_fields_are_refused_with_422_naming_them(
     client: TestClient, project: CreatedProject, field: str
