@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from collector.auth.identity import is_valid_identity_hash
 from collector.ingest.messages import Message
 from collector.progress import repository
 from collector.progress.reserved import (
@@ -29,6 +30,7 @@ from collector.progress.reserved import (
     version_of,
 )
 from collector.progress.states import State, apply_event, matching_items
+from collector.projects.service import project_details
 
 PersonOf = Callable[[Message], uuid.UUID | None]
 IMPRESSION_EVENTS = frozenset({"Flow Started", "Survey Shown"})
@@ -49,19 +51,46 @@ class ReservedCheck:
 def check_reserved_events(
     connection: Connection, project_id: uuid.UUID, messages: Sequence[Message]
 ) -> ReservedCheck:
-    """Which reserved events name an experience of the project with valid properties."""
+    """Which reserved events name an experience of the project with valid properties, and,
+    where the project requires identity verification, answer as a user they can prove."""
     reserved = [(i, m) for i, m in enumerate(messages) if is_reserved(m)]
     if not reserved:
         return ReservedCheck({}, {})
     ids = {referenced_id(m.event or "", m.properties) for _, m in reserved}
     experiences = repository.load_experiences(connection, project_id, ids - {None})  # type: ignore[arg-type]
+    secret = _verification_secret(connection, project_id)
     errors: dict[int, FieldErrors] = {}
     for index, message in reserved:
         event = message.event or ""
         experience = experiences.get(referenced_id(event, message.properties))  # type: ignore[arg-type]
-        if problems := check_reserved(event, message.properties, experience):
+        problems = check_reserved(event, message.properties, experience)
+        if not problems and secret is not None:
+            problems = _unverified(message, secret)
+        if problems:
             errors[index] = problems
     return ReservedCheck(errors, experiences)
+
+
+def _verification_secret(connection: Connection, project_id: uuid.UUID) -> str | None:
+    """The identity secret when the project requires identity verification, else None."""
+    project = project_details(connection, project_id)
+    if not project["settings"].get("require_identity_verification"):
+        return None
+    return str(project["identity_secret"] or "")
+
+
+def _unverified(message: Message, secret: str) -> FieldErrors:
+    """An answer given as a user must carry that user's identity hash in its context."""
+    if message.user_id is None:
+        return {}
+    presented = (message.context or {}).get("identityHash")
+    if is_valid_identity_hash(
+        secret, message.user_id, presented if isinstance(presented, str) else None
+    ):
+        return {}
+    return {
+        "context.identityHash": ["required by the project's identity verification for this userId"]
+    }
 
 
 @dataclass

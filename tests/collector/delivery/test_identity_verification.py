@@ -11,7 +11,16 @@ import pytest
 from starlette.testclient import TestClient
 
 from collector.projects.service import CreatedProject
-from tests.factories import admin_get, define, message, report, tour, update_project, write_auth
+from tests.factories import (
+    admin_get,
+    define,
+    message,
+    report,
+    reserved,
+    tour,
+    update_project,
+    write_auth,
+)
 
 
 @pytest.fixture
@@ -144,3 +153,43 @@ def test_turning_verification_off_again_accepts_a_user_id_alone(
 ) -> None:
     update_project(client, project, {"require_identity_verification": False})
     assert ask(client, project, userId="user-1").status_code == 200
+
+
+def test_an_answer_as_a_user_without_their_hash_is_rejected_and_not_stored(
+    client: TestClient, project: CreatedProject, verified: dict[str, Any]
+) -> None:
+    answer = reserved("Flow Started", verified)
+    body = report(client, project, answer)
+    assert body["accepted"] == 0
+    assert set(body["rejected"][0]["errors"]) == {"context.identityHash"}
+
+
+def test_an_answer_carrying_the_users_hash_is_stored(
+    client: TestClient, project: CreatedProject, verified: dict[str, Any]
+) -> None:
+    answer = reserved(
+        "Flow Started", verified, context={"identityHash": signed(client, project, "user-1")}
+    )
+    assert report(client, project, answer)["accepted"] == 1
+
+
+def test_an_answer_signed_for_another_user_is_rejected(
+    client: TestClient, project: CreatedProject, verified: dict[str, Any]
+) -> None:
+    answer = reserved(
+        "Flow Started", verified, context={"identityHash": signed(client, project, "user-2")}
+    )
+    assert report(client, project, answer)["accepted"] == 0
+
+
+def test_an_anonymous_answer_needs_no_hash(
+    client: TestClient, project: CreatedProject, verified: dict[str, Any]
+) -> None:
+    answer = reserved("Flow Started", verified, userId=None, anonymousId="fresh-visitor")
+    assert report(client, project, answer)["accepted"] == 1
+
+
+def test_ordinary_events_need_no_hash(
+    client: TestClient, project: CreatedProject, verified: dict[str, Any]
+) -> None:
+    assert report(client, project, message("track", userId="user-1"))["accepted"] == 1
