@@ -10,8 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.auth.guards import basic_auth_username, project_for_secret_key, project_for_write_key
-from collector.delivery.schemas import DeliveryQuerySchema, PageSchema
+from collector.auth.guards import basic_auth_username, project_for_secret_key
+from collector.delivery import threads
+from collector.delivery.schemas import DeliveryQuerySchema, PageSchema, quick_delivery_query
 from collector.delivery.service import DeliveryQuery, deliver, explain
 from collector.http.params import parse_query, text_param
 from collector.http.responses import JSONResponse
@@ -24,7 +25,7 @@ IDENTITY_HASH_HEADER = "x-waypost-identity-hash"
 
 
 async def flows(request: Request) -> Response:
-    params = parse_query(request, _delivery_query)
+    params = _delivery_params(request)
     query = DeliveryQuery(
         user_id=params.get("userId"),
         anonymous_id=params.get("anonymousId"),
@@ -34,13 +35,18 @@ async def flows(request: Request) -> Response:
         session_id=params.get("sessionId"),
     )
     key = basic_auth_username(request) or params.get("writeKey")
+    engine = engine_of(request)
 
     def answer() -> dict[str, object]:
-        engine = engine_of(request)
-        project_id = project_for_write_key(engine, key)
-        return deliver(engine, project_id, query, datetime.now(UTC))
+        return deliver(engine, key, query, datetime.now(UTC))
 
-    return JSONResponse(await run_in_threadpool(answer))
+    return JSONResponse(await threads.run_for(engine, answer))
+
+
+def _delivery_params(request: Request) -> dict[str, str]:
+    """The query, read directly when it is an ordinary one, else by the schema."""
+    params = {name: text_param(value) for name, value in request.query_params.items()}
+    return quick_delivery_query(params) or parse_query(request, _delivery_query)
 
 
 async def eligibility(request: Request) -> Response:

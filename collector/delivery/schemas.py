@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
@@ -30,6 +32,45 @@ class DeliveryQuerySchema(PageSchema):
     def _has_an_id(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not data.get("userId") and not data.get("anonymousId"):
             raise ValidationError("userId or anonymousId is required", field_name="userId")
+
+
+def _lengths(schema: type[Schema]) -> dict[str, tuple[float, float]] | None:
+    """Each field's length bounds, when the schema is only strings with lengths, else None."""
+    lengths: dict[str, tuple[float, float]] = {}
+    for name, field in schema._declared_fields.items():
+        if type(field) is not fields.String or field.data_key not in (None, name):
+            return None
+        checks = [check for check in field.validators if type(check) is validate.Length]
+        if len(checks) != len(field.validators) or any(c.equal is not None for c in checks):
+            return None
+        low = max((check.min or 0 for check in checks), default=0)
+        high = min((check.max or math.inf for check in checks), default=math.inf)
+        lengths[name] = (low, high)
+    return lengths
+
+
+_DELIVERY_LENGTHS = _lengths(DeliveryQuerySchema)
+
+
+def quick_delivery_query(params: Mapping[str, str]) -> dict[str, str] | None:
+    """What ``DeliveryQuerySchema().load(params)`` gives for an ordinary query, else None.
+
+    ``GET /v1/flows`` runs on every page load, and marshmallow's load costs it more than
+    the rest of reading the request. This checks the same bounds directly, and gives None
+    whenever the schema must judge (a value out of bounds, no id), so that refusals still
+    come from the schema. It mirrors the schema's fields and ``_has_an_id``; a field it
+    cannot mirror turns it off.
+    """
+    if _DELIVERY_LENGTHS is None:
+        return None
+    loaded = {}
+    for name, (low, high) in _DELIVERY_LENGTHS.items():
+        value = params.get(name)
+        if value is not None:
+            if not low <= len(value) <= high:
+                return None
+            loaded[name] = value
+    return loaded if loaded.get("userId") or loaded.get("anonymousId") else None
 
 
 class DeliverySchema(Schema):

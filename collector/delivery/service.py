@@ -1,30 +1,38 @@
 """What each person should see now (``GET /v1/flows``), and why not (the eligibility report).
 
-Both answers come from the same loading and the same pure decision
+Both answers come from the same loading (:mod:`collector.delivery.loading`), the same
+kept live experiences (:mod:`collector.delivery.live`) and the same pure decision
 (:func:`collector.targeting.eligibility.decide`), so support can trust the explanation.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Dialect, Engine
+from sqlalchemy.engine.interfaces import DBAPICursor
 
+from collector.auth.guards import INVALID_KEY_MESSAGE
 from collector.auth.identity import is_valid_identity_hash
+from collector.auth.keys import lookup_value
 from collector.db.engine import read_transaction
-from collector.delivery import repository
-from collector.errors import Forbidden, NotFound
-from collector.experiences.localization import localize
+from collector.delivery import key_projects, loading, repository
+from collector.delivery.live import Live, LiveCache
+from collector.delivery.loading import Loaded, State
+from collector.errors import Forbidden, InvalidKey, NotFound
 from collector.persons.service import resolve_person_id
 from collector.targeting.eligibility import decide
-from collector.targeting.facts import Candidate, Decision, PageFacts, ProjectThrottle
+from collector.targeting.facts import Candidate, Decision, PageFacts, PersonFacts
 
-SERVER_ONLY = ("audience", "throttle")
-"""Definition parts the browser never receives: who is targeted is the customer's business."""
+RETRIES = 2
+"""Times a request reads again when the experiences were edited while it read them."""
+
+_live = LiveCache()
 
 
 @dataclass(frozen=True)
@@ -41,39 +49,39 @@ class DeliveryQuery:
         return PageFacts(url=self.url, locale=self.locale, session_id=self.session_id)
 
 
-@dataclass(frozen=True)
-class _Asker:
-    """Who is asking, from where: a person (None when never seen) and their page."""
+def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime) -> dict[str, Any]:
+    """The live flows and surveys this person is eligible for now, in their locale.
 
-    person: Any
-    sampling_key: str
-    page: PageFacts
+    ``key`` is the write key the request came with: ``InvalidKey`` unless it is valid.
+    """
+    project_id = key_projects.project_of(engine, key)
+    asked_with = query.user_id or query.anonymous_id or ""
 
+    def read(cursor: DBAPICursor, live: Live) -> Loaded | None:
+        return loading.by_write_key(
+            cursor,
+            engine.dialect,
+            project_id=project_id,
+            lookup=lookup_value(key or ""),
+            distinct_id=asked_with,
+            events=live.events,
+            since=now - live.impressions_window,
+            now=now,
+        )
 
-@dataclass(frozen=True)
-class _Decided:
-    rows: dict[uuid.UUID, Any]
-    states: dict[uuid.UUID, Any]
-    decisions: list[tuple[Candidate, Decision]]
-
-
-def deliver(
-    engine: Engine, project_id: uuid.UUID, query: DeliveryQuery, now: datetime
-) -> dict[str, Any]:
-    """The live flows and surveys this person is eligible for now, in their locale."""
-    with read_transaction(engine) as connection:
-        settings, secret = repository.project_settings(connection, project_id)
-        person = _verified_person(connection, project_id, query, settings, secret)
-        asked_with = query.user_id or query.anonymous_id or ""
-        asker = _Asker(person, _sampling_key(person, asked_with), query.page)
-        decided = _decide(connection, project_id, settings, asker, now)
-    shown = [
-        (candidate, decision) for candidate, decision in decided.decisions if decision.eligible
-    ]
+    with _cursor(engine) as cursor:
+        live, loaded = _read(cursor, engine.dialect, project_id, read)
+    if loaded is None:
+        key_projects.forget(key)
+        raise InvalidKey(INVALID_KEY_MESSAGE)
+    _verify_identity(loaded, query)
+    sampling_key = _sampling_key(loaded, asked_with)
+    decisions = _decide(live, loaded, sampling_key, query.page, project_id=project_id, now=now)
+    eligible = [candidate for candidate, decision in decisions if decision.eligible]
     return {
         kind + "s": [
-            _delivered(decided, candidate, query.locale)
-            for candidate, _ in shown
+            _delivered(live, loaded, candidate, query.locale)
+            for candidate in eligible
             if candidate.kind == kind
         ]
         for kind in ("flow", "survey")
@@ -84,128 +92,181 @@ def explain(
     engine: Engine, project_id: uuid.UUID, person_key: str, page: PageFacts, now: datetime
 ) -> dict[str, Any]:
     """Every live experience with the decision for this person and its reason."""
+    not_found = NotFound(f"no person with id {person_key!r} in this project")
     with read_transaction(engine) as connection:
-        settings, _ = repository.project_settings(connection, project_id)
         person_id = resolve_person_id(connection, project_id, person_key)
-        person = None if person_id is None else repository.person_by_id(connection, person_id)
-        if person is None:
-            raise NotFound(f"no person with id {person_key!r} in this project")
+        if person_id is None:
+            raise not_found
+
+        def read(cursor: DBAPICursor, live: Live) -> Loaded | None:
+            return loading.by_person_id(
+                cursor,
+                engine.dialect,
+                project_id=project_id,
+                person_id=person_id,
+                events=live.events,
+                since=now - live.impressions_window,
+            )
+
+        cursor = connection.connection.cursor()
+        try:
+            live, loaded = _read(cursor, engine.dialect, project_id, read)
+        finally:
+            cursor.close()
+        if loaded is None or loaded.person is None:
+            raise not_found
+        person = loaded.person
         # Sampled by the id delivery samples by, not by a person id support may paste here.
         known_as = person.user_id or repository.anonymous_id(connection, person.id) or person_key
-        asker = _Asker(person, known_as, page)
-        decided = _decide(connection, project_id, settings, asker, now)
+    decisions = _decide(live, loaded, known_as, page, project_id=project_id, now=now)
     return {
         "person_id": person.id,
-        "experiences": [_explained(decided.rows[c.id], d) for c, d in decided.decisions],
+        "experiences": [_explained(live, candidate, decision) for candidate, decision in decisions],
     }
 
 
-def _sampling_key(person: Any, asked_with: str) -> str:
-    """What keeps sampling stable for one person: their user id once they have one, else
-    the (anonymous) id they are known by. Whichever id an identified user asks with, and
-    whether the SDK or the eligibility report asks, the same people are sampled."""
-    user_id: str | None = None if person is None else person.user_id
-    return user_id or asked_with
+@contextmanager
+def _cursor(engine: Engine) -> Iterator[DBAPICursor]:
+    """A cursor of a pooled connection, without Core's per-statement work.
+
+    Each statement ``_read`` runs is complete in itself, so none needs a transaction
+    around it: on PostgreSQL the connection is lent in autocommit, which saves the round
+    trips of ``BEGIN`` and of the pool's ``ROLLBACK``; SQLite's connections always are
+    (:mod:`collector.db.engine` begins their transactions itself).
+    """
+    connection = engine.raw_connection()
+    driver: Any = connection.driver_connection
+    autocommit = engine.dialect.name == "postgresql"
+    try:
+        if autocommit:
+            driver.autocommit = True
+        cursor = connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+    finally:
+        if autocommit and not driver.closed:
+            driver.autocommit = False
+        connection.close()
 
 
-def _verified_person(
-    connection: Connection,
+def _read(
+    cursor: DBAPICursor,
+    dialect: Dialect,
     project_id: uuid.UUID,
-    query: DeliveryQuery,
-    settings: dict[str, Any],
-    secret: str,
-) -> Any:
-    """The person asking; when the project requires it, proven by the identity hash."""
-    person = repository.find_person(
-        connection, project_id, query.user_id or query.anonymous_id or ""
-    )
-    if not settings.get("require_identity_verification"):
-        return person
+    read: Callable[[DBAPICursor, Live], Loaded | None],
+) -> tuple[Live, Loaded | None]:
+    """The project's live experiences, and what ``read`` loads with them.
+
+    The kept experiences are used when the stamp and settings read with the person show
+    that they are current; otherwise they are read again, and so is the person, whose
+    counters and impressions depend on the experiences' rules and the settings.
+    """
+    live = _live.get(project_id) or _live.read(cursor, dialect, project_id)
+    loaded = read(cursor, live)
+    for _ in range(RETRIES):
+        if loaded is None or (loaded.stamp == live.stamp and loaded.settings == live.settings):
+            break
+        live = _live.read(cursor, dialect, project_id)
+        loaded = read(cursor, live)
+    return live, loaded
+
+
+def _verify_identity(loaded: Loaded, query: DeliveryQuery) -> None:
+    """When the project requires it, the person asking must be proven by the identity hash."""
+    if not loaded.settings.get("require_identity_verification"):
+        return
     if query.user_id is not None:
-        if not is_valid_identity_hash(secret, query.user_id, query.identity_hash):
+        if not is_valid_identity_hash(loaded.identity_secret, query.user_id, query.identity_hash):
             raise Forbidden(
                 "this project requires identity verification",
                 fields={"identityHash": ["missing or not valid for this userId"]},
             )
-    elif person is not None and person.user_id is not None:
+    elif loaded.person is not None and loaded.person.user_id is not None:
         raise Forbidden(
             "this visitor is identified; send userId with its identityHash",
             fields={"userId": ["required for identified visitors"]},
         )
-    return person
+
+
+def _sampling_key(loaded: Loaded, asked_with: str) -> str:
+    """What keeps sampling stable for one person: their user id once they have one, else
+    the (anonymous) id they are known by. Whichever id an identified user asks with, and
+    whether the SDK or the eligibility report asks, the same people are sampled."""
+    user_id = None if loaded.person is None else loaded.person.user_id
+    return user_id or asked_with
 
 
 def _decide(
-    connection: Connection,
+    live: Live,
+    loaded: Loaded,
+    sampling_key: str,
+    page: PageFacts,
+    *,
     project_id: uuid.UUID,
-    settings: dict[str, Any],
-    asker: _Asker,
     now: datetime,
-) -> _Decided:
-    rows = {row.id: row for row in repository.live_experiences(connection, project_id)}
-    person_id = None if asker.person is None else asker.person.id
-    states = repository.histories(connection, person_id)
-    candidates = repository.candidates(list(rows.values()), states)
-    events = _events_in_rules(candidates)
-    facts = repository.person_facts(connection, asker.person, asker.sampling_key, events)
-    throttle = ProjectThrottle.from_settings(settings)
-    window = timedelta(days=max(1, throttle.survey_gap_days or 0))
-    impressions = repository.impressions_since(connection, project_id, person_id, now - window)
-    decisions = decide(
-        candidates, facts, asker.page, impressions, throttle, project_id=project_id, now=now
+) -> list[tuple[Candidate, Decision]]:
+    person = loaded.person
+    facts = (
+        PersonFacts({}, [], None, {}, sampling_key)
+        if person is None
+        else PersonFacts(
+            traits=person.traits,
+            account_traits=loaded.account_traits,
+            first_seen_at=person.created_at,
+            event_days=loaded.event_days,
+            sampling_key=sampling_key,
+        )
     )
-    return _Decided(rows, states, decisions)
+    candidates = list(live.candidates)
+    for experience_id, state in loaded.states.items():
+        position = live.positions.get(experience_id)
+        if position is not None:
+            candidates[position] = _with_history(candidates[position], state)
+    return decide(
+        candidates, facts, page, loaded.impressions, live.throttle, project_id=project_id, now=now
+    )
 
 
-def _events_in_rules(candidates: Iterable[Candidate]) -> set[str]:
-    """The events whose counters the audience rules read."""
-    names = set()
-    for candidate in candidates:
-        audience = candidate.definition.get("audience") or {}
-        for rule in audience.get("rules") or ():
-            if (
-                isinstance(rule, dict)
-                and rule.get("type") == "event"
-                and isinstance(rule.get("event"), str)
-            ):
-                names.add(rule["event"])
-    return names
+def _with_history(candidate: Candidate, state: State) -> Candidate:
+    return Candidate(
+        id=candidate.id,
+        kind=candidate.kind,
+        type=candidate.type,
+        priority=candidate.priority,
+        definition=candidate.definition,
+        history=state.history,
+        audience=candidate.audience,
+    )
 
 
-def _delivered(decided: _Decided, candidate: Candidate, locale: str | None) -> dict[str, Any]:
-    row = decided.rows[candidate.id]
-    content = localize(row.definition, row.kind, locale)
-    for key in SERVER_ONLY:
-        content.pop(key, None)
-    delivered = {
-        "id": row.id,
-        "type": row.type,
-        "name": row.name,
-        "version": row.version,
-        "priority": row.priority,
-        **content,
-    }
-    if row.kind == "flow":
-        delivered["progress"] = _progress(decided.states.get(row.id))
+def _delivered(
+    live: Live, loaded: Loaded, candidate: Candidate, locale: str | None
+) -> dict[str, Any]:
+    delivered = dict(live.content(candidate.id, locale))
+    if candidate.kind == "flow":
+        delivered["progress"] = _progress(loaded.states.get(candidate.id))
     return delivered
 
 
-def _progress(state: Any) -> dict[str, Any] | None:
+def _progress(state: State | None) -> dict[str, Any] | None:
     if state is None:
         return None
     return {
-        "status": state.status,
+        "status": state.history.status,
         "step": state.current_step,
         "completed_items": state.completed_items,
     }
 
 
-def _explained(row: Any, decision: Decision) -> dict[str, Any]:
+def _explained(live: Live, candidate: Candidate, decision: Decision) -> dict[str, Any]:
+    experience = live.experiences[candidate.id]
     return {
-        "id": row.id,
-        "kind": row.kind,
-        "type": row.type,
-        "name": row.name,
+        "id": experience.id,
+        "kind": experience.kind,
+        "type": experience.type,
+        "name": experience.name,
         "eligible": decision.eligible,
         "reason": decision.reason,
         "rule": decision.rule,

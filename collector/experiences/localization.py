@@ -7,9 +7,8 @@ texts is listed once, in ``TEXT_PATHS``, so the two can never disagree.
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 DEFAULT_LOCALE = "en"
@@ -134,20 +133,36 @@ def texts_of(definition: Mapping[str, Any], kind: str) -> Iterator[tuple[Path, A
         yield from _walk(definition, path, ())
 
 
-def _replace(document: Any, path: Path, value: str) -> None:
-    for key in path[:-1]:
-        document = document[key]
-    document[path[-1]] = value
-
-
 def localize(definition: Mapping[str, Any], kind: str, locale: str | None) -> dict[str, Any]:
     """A copy of a stored ``flow`` or ``survey`` definition with every text resolved.
 
-    Everything that is not a text (ids, targets, triggers) is copied unchanged, so the
-    result has the stored shape with plain strings where translations were.
+    Everything that is not a text (ids, targets, triggers) is kept unchanged, so the
+    result has the stored shape with plain strings where translations were. Only the
+    objects and lists on the way to a translation are copied; the rest (a trigger, a
+    step whose texts are all plain strings) is shared with ``definition``, which is never
+    changed: change no more than the result's top level.
     """
-    localized: dict[str, Any] = copy.deepcopy(dict(definition))
-    default_locale = localized.get("default_locale") or DEFAULT_LOCALE
-    for path, value in list(texts_of(localized, kind)):
-        _replace(localized, path, resolve_text(value, locale, default_locale))
+    default_locale = definition.get("default_locale") or DEFAULT_LOCALE
+
+    def resolve(value: Any) -> str:
+        return resolve_text(value, locale, default_locale)
+
+    localized: dict[str, Any] = dict(definition)
+    for path in TEXT_PATHS[kind]:
+        localized = _resolved(localized, path, resolve)
     return localized
+
+
+def _resolved(node: Any, path: tuple[str, ...], resolve: Callable[[Any], str]) -> Any:
+    """``node`` with the texts at ``path`` resolved, copied only where a text changes."""
+    if not path:
+        return node if isinstance(node, str) else resolve(node)
+    if path[0] == "*":
+        if not isinstance(node, list):
+            return node
+        items = [_resolved(item, path[1:], resolve) for item in node]
+        return node if all(new is old for new, old in zip(items, node, strict=True)) else items
+    if not isinstance(node, dict) or node.get(path[0]) is None:
+        return node
+    value = _resolved(node[path[0]], path[1:], resolve)
+    return node if value is node[path[0]] else {**node, path[0]: value}

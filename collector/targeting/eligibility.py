@@ -34,7 +34,7 @@ from collector.targeting.facts import (
     PersonFacts,
     ProjectThrottle,
 )
-from collector.targeting.rules import audience_decision
+from collector.targeting.rules import Audience
 from collector.targeting.sampling import in_sample, sample_percent
 from collector.targeting.throttling import apply_global_caps, own_decision
 
@@ -66,11 +66,13 @@ def candidate_decision(
     now: datetime,
 ) -> Decision:
     """One candidate's decision before the project-wide caps (steps 1 to 3 above)."""
-    own = own_decision(candidate, now=now)
-    if not own.eligible:
-        return own
+    if candidate.history is not None:  # with no history, its own throttle has nothing to say
+        own = own_decision(candidate, now=now)
+        if not own.eligible:
+            return own
     audience = candidate.definition.get("audience")
-    decision = audience_decision(audience, person, page, now=now)
+    checked = Audience.of(audience) if candidate.audience is None else candidate.audience
+    decision = checked.decision(person, page, now=now)
     if not decision.eligible:
         return decision
     if in_sample(project_id, candidate.id, person.sampling_key, sample_percent(audience)):

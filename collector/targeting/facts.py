@@ -12,7 +12,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
+
+if TYPE_CHECKING:
+    from collector.targeting.rules import Audience
 
 Kind = Literal["flow", "survey"]
 Reason = Literal[
@@ -121,6 +124,9 @@ class Candidate:
     definition: Mapping[str, Any]
     """As in docs/experiences.md; ``audience``, ``trigger`` and ``throttle`` may be absent."""
     history: ExperienceHistory | None = None
+    audience: Audience | None = None
+    """``definition["audience"]`` already checked, when the caller keeps one
+    (``Audience.of(definition.get("audience"))``); checked on each decision when None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +142,13 @@ class Decision:
 
     @classmethod
     def yes(cls) -> Decision:
-        return cls(eligible=True)
+        return _YES  # immutable, so one serves every candidate
 
     @classmethod
     def no(
         cls, reason: Reason, rule: Mapping[str, Any] | None = None, until: datetime | None = None
     ) -> Decision:
         return cls(eligible=False, reason=reason, rule=rule, until=until)
+
+
+_YES = Decision(eligible=True)

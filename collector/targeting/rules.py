@@ -41,14 +41,38 @@ def audience_decision(
 
     No audience, or one without rules, is everyone. ``sample_percent`` is not checked here.
     """
-    rules = _rules_of(audience)
-    if rules is None:
-        return Decision.no("not_in_audience")
-    for rule in rules:
-        failure = _failure(rule, person, page, now)
-        if failure is not None:
-            return failure
-    return Decision.yes()
+    return Audience.of(audience).decision(person, page, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """An audience whose rules were checked for shape once, to be decided for many persons.
+
+    Checking a rule's shape (:func:`rule_error`) costs more than evaluating it, and an
+    experience's audience is the same for every person: delivery keeps one of these per
+    live experience instead of checking every rule again on every request.
+    """
+
+    checks: tuple[tuple[Any, Holds | None, Decision], ...]
+    """Each rule, how it is evaluated (None when it is malformed), the decision if it fails."""
+    malformed: bool = False
+    """Whether the audience itself is malformed: then nobody is in it."""
+
+    @classmethod
+    def of(cls, audience: Any) -> Audience:
+        rules = _rules_of(audience)
+        if rules is None:
+            return cls((), malformed=True)
+        return cls(tuple(_check(rule) for rule in rules))
+
+    def decision(self, person: PersonFacts, page: PageFacts, *, now: datetime) -> Decision:
+        """As :func:`audience_decision`: the first malformed or failing rule is the reason."""
+        if self.malformed:
+            return Decision.no("not_in_audience")
+        for rule, holds, refusal in self.checks:
+            if holds is None or not holds(rule, person, page, now):
+                return refusal
+        return Decision.yes()
 
 
 def _rules_of(audience: Any) -> Sequence[Any] | None:
@@ -63,13 +87,15 @@ def _rules_of(audience: Any) -> Sequence[Any] | None:
     return rules if isinstance(rules, list | tuple) else None
 
 
-def _failure(rule: Any, person: PersonFacts, page: PageFacts, now: datetime) -> Decision | None:
+def _check(rule: Any) -> tuple[Any, Holds | None, Decision]:
     if rule_error(rule) is not None:
-        return Decision.no("not_in_audience", rule=rule if isinstance(rule, Mapping) else None)
+        return rule, None, Decision.no("not_in_audience", rule=_mapping_or_none(rule))
     rule_type = _TYPES[rule["type"]]
-    if rule_type.holds(rule, person, page, now):
-        return None
-    return Decision.no(rule_type.reason, rule=rule)
+    return rule, rule_type.holds, Decision.no(rule_type.reason, rule=rule)
+
+
+def _mapping_or_none(rule: Any) -> Mapping[str, Any] | None:
+    return rule if isinstance(rule, Mapping) else None
 
 
 def rule_error(rule: Any) -> dict[str, list[str]] | None:

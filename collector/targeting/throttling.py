@@ -145,7 +145,8 @@ class _Caps:
         page: PageFacts,
         now: datetime,
     ) -> _Caps:
-        types = {candidate.id: candidate.type for candidate, _ in candidates}
+        # The caller usually knows each impression's type; otherwise the candidates tell it.
+        types = {} if all(i.type for i in impressions) else {c.id: c.type for c, _ in candidates}
         counted = [
             i for i in impressions if (i.type or types.get(i.experience_id)) != LAUNCHER_TYPE
         ]
@@ -176,9 +177,9 @@ class _Caps:
         """Started in this session and not finished with: resuming it is not a new start."""
         history = candidate.history
         return (
-            candidate.id in self.session_started
-            and history is not None
+            history is not None
             and history.status in OPEN_STATUSES
+            and candidate.id in self.session_started
         )
 
     def _refusal(self, candidate: Candidate) -> Decision | None:
