@@ -7,6 +7,8 @@ import waypost
 
 def test_all_is_pinned() -> None:
     assert waypost.__all__ == [
+        "APIError",
+        "AdminClient",
         "Client",
         "HttpTransport",
         "MockTransport",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from waypost.admin import AdminClient, APIError
 from waypost.client import Client
 from waypost.identity import identity_hash
 from waypost.messages import VERSION
@@ -16,6 +17,8 @@ from waypost.transport import HttpTransport, MockTransport, Request, Response, T
 
 __version__ = VERSION
 __all__ = [
+    "APIError",
+    "AdminClient",
     "Client",
     "HttpTransport",
     "MockTransport",
