@@ -17,6 +17,11 @@ $(STAMP): $(BIN)/python pyproject.toml sdk/python/pyproject.toml
 	$(BIN)/pip install --quiet -e sdk/python
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium; install it when the machine has none.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 install: $(STAMP)
 
 run: $(STAMP)
@@ -32,7 +37,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(CHROMIUM) lint typecheck
 	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=90
 
 clean:
