@@ -10,6 +10,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 
+from collector.accounts import endpoints as account_endpoints
+from collector.analytics import endpoints as analytics_endpoints
+from collector.audit import endpoints as audit_endpoints
+from collector.audit.middleware import AuditMiddleware
+from collector.dashboard import endpoints as dashboard_endpoints
 from collector.db.engine import build_engine
 from collector.delivery import endpoints as delivery_endpoints
 from collector.errors import EXCEPTION_HANDLERS
@@ -18,11 +23,22 @@ from collector.experiences import endpoints as experience_endpoints
 from collector.http import openapi
 from collector.http.state import AppState
 from collector.ingest import endpoints as ingest_endpoints
+from collector.onboarding import endpoints as onboarding_endpoints
+from collector.ops import endpoints as ops_endpoints
 from collector.ops import health
+from collector.ops.faults import FAULT_HANDLERS
+from collector.ops.lifetime import worker_lifetime
+from collector.ops.requests import RequestMiddleware
 from collector.persons import endpoints as person_endpoints
+from collector.privacy import endpoints as privacy_endpoints
 from collector.projects import endpoints as project_endpoints
+from collector.ratelimit.middleware import GuardMiddleware, admin_guard, sdk_guard
 from collector.responses import endpoints as response_endpoints
+from collector.sdkfiles import endpoints as sdkfiles_endpoints
 from collector.settings import Settings
+from collector.surveys import endpoints as survey_endpoints
+from collector.webhooks import endpoints as webhook_endpoints
+from collector.webhooks.worker import in_process_worker
 
 
 def _browser_cors(settings: Settings) -> Middleware:
@@ -46,7 +62,8 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
         try:
-            yield {"settings": settings, "engine": engine}
+            async with worker_lifetime(settings, engine), in_process_worker(settings, engine):
+                yield {"settings": settings, "engine": engine}
         finally:
             engine.dispose()
 
@@ -55,7 +72,7 @@ def create_app(settings: Settings) -> Starlette:
         Mount(
             "/v1",
             routes=[*ingest_endpoints.routes, *delivery_endpoints.sdk_routes],
-            middleware=[_browser_cors(settings)],
+            middleware=[_browser_cors(settings), Middleware(GuardMiddleware, guard=sdk_guard)],
         ),
         Mount(
             "/api/v1",
@@ -64,14 +81,29 @@ def create_app(settings: Settings) -> Starlette:
                 *experience_endpoints.routes,
                 *response_endpoints.routes,
                 *delivery_endpoints.admin_routes,
+                *privacy_endpoints.routes,
                 *person_endpoints.routes,
+                *audit_endpoints.routes,
                 *project_endpoints.routes,
+                *survey_endpoints.routes,
+                *analytics_endpoints.routes,
+                *account_endpoints.routes,
+                *onboarding_endpoints.routes,
+                *webhook_endpoints.routes,
+            ],
+            middleware=[
+                Middleware(GuardMiddleware, guard=admin_guard),
+                Middleware(AuditMiddleware),
             ],
         ),
         openapi.route,
+        *ops_endpoints.routes,
+        *dashboard_endpoints.routes,
+        *sdkfiles_endpoints.routes,
     ]
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **FAULT_HANDLERS},
+        middleware=[Middleware(RequestMiddleware)],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging.config
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,10 +21,17 @@ from starlette.applications import Starlette
 
 from collector.app import create_app
 from collector.auth.keys import KeyKind
+from collector.dashboard.users import add_membership, create_user, normalise_email
 from collector.db.engine import build_engine, read_transaction, write_transaction
 from collector.db.migrate import current_revision, head_revision, upgrade
 from collector.db.models import Project
+from collector.demo.experiences import seed_demo_experiences
+from collector.demo.population import DemoSize
+from collector.demo.seed import ensure_demo_user, seed_population
 from collector.errors import WaypostError
+from collector.ops.logs import log_config
+from collector.ops.metrics import prepare_metrics_directory
+from collector.privacy.retention import apply_retention
 from collector.projects.service import (
     CreatedProject,
     create_project,
@@ -31,6 +39,7 @@ from collector.projects.service import (
     rotate_project_keys,
 )
 from collector.settings import Settings, SettingsError
+from collector.webhooks.worker import run_worker
 
 DEMO_PROJECT_NAME = "Demo"
 
@@ -153,6 +162,7 @@ def serve(
     for field in dataclasses.fields(Settings):
         if field.name in flags:
             os.environ[f"WAYPOST_{field.name.upper()}"] = str(getattr(settings, field.name))
+    prepare_metrics_directory(settings.workers)
     uvicorn.run(
         "collector.cli:app_from_env",
         factory=True,
@@ -162,7 +172,31 @@ def serve(
         log_level=settings.log_level,
         proxy_headers=True,
         timeout_graceful_shutdown=30,
+        log_config=log_config(settings.log_level),
+        access_log=False,
     )
+
+
+@main.command()
+@database_option
+@click.option(
+    "--log-level",
+    envvar="WAYPOST_LOG_LEVEL",
+    type=click.Choice(["critical", "error", "warning", "info", "debug", "trace"]),
+    help="Log level (default info).",
+)
+def worker(database_url: str | None, log_level: str | None) -> None:
+    """Deliver webhooks until SIGTERM: sign, send, retry, and record every attempt."""
+    flags = {"database_url": database_url, "log_level": log_level}
+    try:
+        settings = _settings().replace(**{k: v for k, v in flags.items() if v is not None})
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    # The same one-line error as other commands for an unreachable or unmigrated database.
+    with _database(settings.database_url):
+        pass
+    logging.config.dictConfig(log_config(settings.log_level))
+    run_worker(settings)
 
 
 @main.command()
@@ -172,6 +206,16 @@ def migrate(database_url: str | None) -> None:
     with _database(database_url, migrated=False) as engine:
         upgrade(engine)
     click.echo("database is up to date")
+
+
+@main.command()
+@database_option
+def retention(database_url: str | None) -> None:
+    """Delete events older than each project's retention period, in bounded batches."""
+    settings = _settings()
+    with _database(database_url) as engine:
+        deleted = apply_retention(engine, datetime.now(UTC), settings.retention_batch_size)
+    _echo_json({"deleted_events": {str(project): count for project, count in deleted.items()}})
 
 
 @main.group()
@@ -252,8 +296,16 @@ def keys_rotate(
     show_default=True,
     help="Where the demo project's keys are kept between runs.",
 )
+@click.option(
+    "--persons",
+    type=click.IntRange(min=0),
+    default=0,
+    envvar="WAYPOST_DEMO_PERSONS",
+    show_default=True,
+    help="Persons to simulate over 90 days when the project is created (make run: 3000).",
+)
 @database_option
-def demo(keys_file: Path, database_url: str | None) -> None:
+def demo(keys_file: Path, persons: int, database_url: str | None) -> None:
     """Create the demo project if it does not exist yet, and print its keys."""
     with _database(database_url) as engine:
         saved = _saved_demo(engine, keys_file)
@@ -263,7 +315,29 @@ def demo(keys_file: Path, database_url: str | None) -> None:
                     create_project(connection, DEMO_PROJECT_NAME, now=datetime.now(UTC))
                 )
             _write_private(keys_file, json.dumps(saved, indent=2))
+            _seed_demo(engine, uuid.UUID(saved["id"]), persons, keys_file)
+        else:
+            # Experiences added to the demo since the project was made.
+            seed_demo_experiences(engine, uuid.UUID(saved["id"]), now=datetime.now(UTC))
     _echo_json(saved)
+
+
+def _seed_demo(engine: Engine, project_id: uuid.UUID, persons: int, keys_file: Path) -> None:
+    """A dashboard user for the demo project and, if asked, its simulated population.
+
+    The population answers the project's live flows and surveys: seed those first. The
+    user's password is kept beside the keys (``demo-dashboard.json``), readable by its owner.
+    """
+    now = datetime.now(UTC)
+    seed_demo_experiences(engine, project_id, now=now)
+    if persons:
+        size = DemoSize(persons=persons, accounts=max(1, persons // 10))
+        click.echo(f"simulating {persons} persons over 90 days…", err=True)
+        seed_population(engine, project_id, now=now, size=size)
+    user = ensure_demo_user(engine, project_id, now=now)
+    if "dashboard_password" in user:
+        _write_private(keys_file.with_name("demo-dashboard.json"), json.dumps(user, indent=2))
+    click.echo(f"dashboard user: {user['dashboard_email']}", err=True)
 
 
 def _saved_demo(engine: Engine, keys_file: Path) -> dict[str, str] | None:
@@ -289,3 +363,30 @@ def _write_private(path: Path, text: str) -> None:
     os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w") as file:
         file.write(text)
+
+
+@main.group()
+def user() -> None:
+    """Create dashboard users and give them projects."""
+
+
+@user.command("create")
+@click.option("--email", required=True, help="The address the user signs in with.")
+@click.password_option("--password", help="At least 10 characters; asked for when not given.")
+@database_option
+def user_create(email: str, password: str, database_url: str | None) -> None:
+    """Create a dashboard user; they see no project until added to one."""
+    with _database(database_url) as engine, write_transaction(engine) as connection:
+        user_id = create_user(connection, email, password, now=datetime.now(UTC))
+    _echo_json({"id": str(user_id), "email": normalise_email(email)})
+
+
+@user.command("add-project")
+@click.option("--email", required=True, help="The dashboard user's email.")
+@click.option("--project", "project_id", required=True, type=click.UUID, help="Project id.")
+@database_option
+def user_add_project(email: str, project_id: uuid.UUID, database_url: str | None) -> None:
+    """Let a dashboard user see and manage a project."""
+    with _database(database_url) as engine, write_transaction(engine) as connection:
+        add_membership(connection, email, project_id, now=datetime.now(UTC))
+    _echo_json({"email": normalise_email(email), "project_id": str(project_id)})

@@ -14,11 +14,24 @@ from typing import Literal, cast
 from starlette.config import Config
 from starlette.datastructures import CommaSeparatedStrings, Secret
 
+from collector.webhooks.settings import WebhookSettings
+
 Environment = Literal["development", "production"]
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/waypost.db"
 DEVELOPMENT_SIGNING_SECRET = "waypost-development-signing-secret"
+
+
+OPERATIONS_LIMITS = (
+    "rate_limit_write_key",
+    "rate_limit_client_ip",
+    "rate_limit_secret_key",
+    "rate_limit_burst_seconds",
+    "retention_interval_seconds",
+    "retention_batch_size",
+)
+"""Integer settings of rate limits and retention, read the same way from ``WAYPOST_*``."""
 
 
 class SettingsError(ValueError):
@@ -44,6 +57,22 @@ class Settings:
     """Browser origins allowed to call the ingestion routes."""
     db_pool_size: int = 10
     """Connections per worker process on PostgreSQL."""
+    rate_limit_write_key: int = 5000
+    """Requests per second per write key on ``/v1`` (0: unlimited); projects may set theirs."""
+    rate_limit_client_ip: int = 2000
+    """Requests per second per client address on ``/v1`` (0: unlimited)."""
+    rate_limit_secret_key: int = 100
+    """Requests per second per secret key on ``/api/v1`` (0: unlimited)."""
+    rate_limit_burst_seconds: int = 2
+    """A quiet client may send this many seconds' worth of requests at once."""
+    retention_interval_seconds: int = 3600
+    """How often ``waypost serve`` deletes events past their project's retention (0: never)."""
+    retention_batch_size: int = 5000
+    """Events deleted per transaction, so ingestion never waits long for a retention sweep."""
+    worker_in_process: bool = False
+    """Run the webhook delivery worker inside ``waypost serve`` (single-process SQLite setups)."""
+    webhooks: WebhookSettings = dataclasses.field(default_factory=WebhookSettings)
+    """Webhook delivery, from ``WAYPOST_WEBHOOK_*`` (see ``docs/webhooks.md``)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +103,12 @@ class Settings:
                     )
                 ),
                 db_pool_size=config("DB_POOL_SIZE", cast=int, default=defaults.db_pool_size),
+                **{
+                    name: config(name.upper(), cast=int, default=getattr(defaults, name))
+                    for name in OPERATIONS_LIMITS
+                },
+                worker_in_process=config("WORKER_IN_PROCESS", cast=bool, default=False),
+                webhooks=WebhookSettings.from_config(config),
             )
         except ValueError as exc:
             raise SettingsError(str(exc)) from exc
@@ -98,6 +133,11 @@ class Settings:
             raise SettingsError("WAYPOST_PORT must be between 1 and 65535")
         if self.key_grace_seconds < 0:
             raise SettingsError("WAYPOST_KEY_GRACE_SECONDS must not be negative")
+        self._validate_operations()
+        try:
+            self.webhooks.validate()
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
         if self.environment == "production" and (
             str(self.signing_secret) == DEVELOPMENT_SIGNING_SECRET
             or len(str(self.signing_secret)) < 32
@@ -106,6 +146,14 @@ class Settings:
                 "WAYPOST_SIGNING_SECRET must be set to a random value of at least "
                 "32 characters in production"
             )
+
+    def _validate_operations(self) -> None:
+        for name in OPERATIONS_LIMITS:
+            if getattr(self, name) < 0:
+                raise SettingsError(f"WAYPOST_{name.upper()} must not be negative")
+        for name in ("retention_batch_size", "rate_limit_burst_seconds"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"WAYPOST_{name.upper()} must be at least 1")
 
     @property
     def is_sqlite(self) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.auth.keys import KeyKind
+from collector.dashboard.users import add_membership, create_user
 from collector.db.engine import write_transaction
 from collector.experiences import service as experiences
 from collector.experiences.schemas import Kind
@@ -291,3 +292,32 @@ def admin_get(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+# --- dashboard users ---------------------------------------------------------------------------
+
+DASHBOARD_PASSWORD = "correct horse battery staple"
+
+
+def create_dashboard_user(
+    engine: Engine, *projects: CreatedProject, password: str = DASHBOARD_PASSWORD
+) -> str:
+    """A dashboard user (a fresh address) who belongs to ``projects``; their email."""
+    email = f"member-{uuid.uuid4().hex[:12]}@example.com"
+    now = datetime.now(UTC)
+    with write_transaction(engine) as connection:
+        create_user(connection, email, password, now=now)
+        for project in projects:
+            add_membership(connection, email, project.id, now=now)
+    return email
+
+
+def sign_in(client: TestClient, email: str, password: str = DASHBOARD_PASSWORD) -> dict[str, Any]:
+    """``POST /dashboard/api/session`` that must answer 200; the session view (CSRF token…).
+
+    The client keeps the session cookie for the calls that follow.
+    """
+    response = client.post("/dashboard/api/session", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    view: dict[str, Any] = response.json()
+    return view

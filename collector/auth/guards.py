@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from starlette.requests import Request
 
 from collector.auth.keys import find_owner
+from collector.dashboard.access import project_for_session
 from collector.db.engine import read_transaction
 from collector.errors import Forbidden, InvalidKey
 
@@ -55,10 +56,17 @@ def project_for_write_key(engine: Engine, key: str | None) -> uuid.UUID:
 
 
 def project_for_secret_key(engine: Engine, request: Request) -> uuid.UUID:
-    """The project of the request's ``Authorization: Bearer`` secret key."""
+    """The project of the request's ``Authorization: Bearer`` secret key.
+
+    Without a key, a signed-in dashboard session stands in for it (see
+    :mod:`collector.dashboard.access`): the dashboard uses this same API.
+    """
     key = bearer_token(request)
     if not key:
-        raise InvalidKey(INVALID_KEY_MESSAGE)
+        project_id = project_for_session(engine, request)
+        if project_id is None:
+            raise InvalidKey(INVALID_KEY_MESSAGE)
+        return project_id
     with read_transaction(engine) as connection:
         owner = find_owner(connection, key, datetime.now(UTC))
     if owner is None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -132,8 +133,27 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "message_id"),
         Index("ix_events_project_id_timestamp", "project_id", "timestamp"),
-        Index("ix_events_project_id_event_timestamp", "project_id", "event", "timestamp"),
+        # Covers a scan of one event's occurrences in a time range (a funnel's first step)
+        # without reading the table.
+        Index(
+            "ix_events_project_id_event_timestamp_person_id_type",
+            "project_id",
+            "event",
+            "timestamp",
+            "person_id",
+            "type",
+        ),
         Index("ix_events_project_id_person_id_timestamp", "project_id", "person_id", "timestamp"),
+        # Analytics seek a person's next occurrence of one event (funnel steps, time to
+        # value) from this index alone: ``type`` is in it so no table row is read.
+        Index(
+            "ix_events_project_id_event_person_id_timestamp_type",
+            "project_id",
+            "event",
+            "person_id",
+            "timestamp",
+            "type",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -234,6 +254,12 @@ class Impression(Base):
         Index(
             "ix_impressions_project_id_person_id_shown_at", "project_id", "person_id", "shown_at"
         ),
+        Index(
+            "ix_impressions_project_id_experience_id_shown_at",
+            "project_id",
+            "experience_id",
+            "shown_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -294,6 +320,186 @@ class PersonEventDay(Base):
     event: Mapped[str] = mapped_column(String(255))
     day: Mapped[date] = mapped_column(Date)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class DashboardUser(Base):
+    """Someone who signs in to the dashboard; they see only the projects they belong to."""
+
+    __tablename__ = "dashboard_users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    """Lower-cased, so that sign-in does not depend on how the address was typed."""
+    password_hash: Mapped[str] = mapped_column(String(255))
+    """``scrypt$n$r$p$salt$hash``: the parameters travel with the hash, so they can grow."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DashboardMembership(Base):
+    __tablename__ = "dashboard_memberships"
+    __table_args__ = (UniqueConstraint("user_id", "project_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dashboard_users.id", ondelete="CASCADE"))
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DashboardSession(Base):
+    """A signed-in browser. Kept on the server so that signing out really ends it."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """The hex SHA-256 of the token in the cookie: a copy of this table opens no session."""
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("dashboard_users.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DashboardLoginFailure(Base):
+    """A failed sign-in, counted per account and per address to slow password guessing."""
+
+    __tablename__ = "dashboard_login_failures"
+    __table_args__ = (Index("ix_dashboard_login_failures_scope_key_at", "scope", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(8))
+    """``email`` or ``ip``."""
+    key: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditEntry(Base):
+    """Who changed what: admin changes and erasures, with the key that made them."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_project_id_at", "project_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(255))
+    """The prefix of the key that made the change, or the dashboard user's email."""
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict[str, Any]] = mapped_column(Document)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Suppression(Base):
+    """An erased id whose future events are dropped at ingestion (delete and suppress).
+
+    Only the id's SHA-256 is kept, so the suppression list does not itself hold the id.
+    """
+
+    __tablename__ = "suppressions"
+    __table_args__ = (UniqueConstraint("project_id", "id_hash"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    id_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    dropped_count: Mapped[int] = mapped_column(BigInteger)
+
+
+class RateBucket(Base):
+    """One rate limit's state on PostgreSQL, shared by every worker (GCRA)."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tat: Mapped[float] = mapped_column(Double)
+    """Theoretical arrival time, epoch seconds: the bucket is full again at this moment."""
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    """Whether the last request was let through (set by the same statement)."""
+
+
+class WebhookEndpoint(Base):
+    """A receiver of webhooks (a CRM, a bot), the events it subscribes to and its secret."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(500))
+    event_types: Mapped[list[str]] = mapped_column(Document)
+    tracked_events: Mapped[list[str]] = mapped_column(Document)
+    """Event names that ``event.tracked`` forwards."""
+    filter: Mapped[str | None] = mapped_column(String(2000))
+    traits: Mapped[dict[str, list[str]]] = mapped_column(Document)
+    """Which person and account traits payloads carry: ``{"person": [...], "account": [...]}``."""
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    disabled_reason: Mapped[str | None] = mapped_column(String(200))
+    secret: Mapped[str] = mapped_column(String(100))
+    """``whsec_…``: kept, not hashed, since the worker signs with it."""
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    failed_in_row: Mapped[int] = mapped_column(Integer)
+    """Messages given up since the last delivered one; too many disable the endpoint."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WebhookMessage(Base):
+    """The outbox: one event for one endpoint, written in the transaction that caused it."""
+
+    __tablename__ = "webhook_messages"
+    __table_args__ = (
+        Index("ix_webhook_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        Index(
+            "ix_webhook_messages_project_id_endpoint_id_created_at",
+            "project_id",
+            "endpoint_id",
+            "created_at",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    endpoint_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
+    )
+    webhook_id: Mapped[str] = mapped_column(String(64), unique=True)
+    """The ``webhook-id`` header: the same on every try and replay, for de-duplication."""
+    event_type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(Document)
+    status: Mapped[str] = mapped_column(String(16))
+    """``pending``, ``delivered`` or ``failed``."""
+    tries: Mapped[int] = mapped_column(Integer)
+    """Tries since it was written or last replayed; the retry schedule counts these."""
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """While a worker sends it; after this, another worker may claim it again."""
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookAttempt(Base):
+    """One try at delivering a message: what the receiver answered, or why it could not."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_messages.id", ondelete="CASCADE"), index=True
+    )
+    endpoint_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(String(2000))
+    error: Mapped[str | None] = mapped_column(String(500))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
 
 
 def table_of(model: type[Base]) -> Table:

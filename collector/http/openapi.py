@@ -13,6 +13,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from collector import __version__
+from collector.accounts import openapi as account_openapi
+from collector.analytics import openapi as analytics_openapi
+from collector.dashboard import openapi as dashboard_openapi
 from collector.delivery.schemas import (
     DeliveryQuerySchema,
     DeliverySchema,
@@ -24,6 +27,8 @@ from collector.experiences import schemas as experiences
 from collector.http.params import PageQuerySchema
 from collector.http.responses import JSONResponse
 from collector.ingest import schemas as ingest
+from collector.onboarding import openapi as onboarding_openapi
+from collector.ops import openapi as ops_openapi
 from collector.persons.schemas import PersonSchema
 from collector.projects.schemas import ProjectSchema, ProjectUpdateSchema
 from collector.responses.schemas import (
@@ -31,6 +36,9 @@ from collector.responses.schemas import (
     ResponsePageSchema,
     ResponseQuerySchema,
 )
+from collector.sdkfiles import openapi as sdkfiles_openapi
+from collector.surveys import openapi as survey_openapi
+from collector.webhooks import openapi as webhook_openapi
 
 
 class ErrorBodySchema(Schema):
@@ -360,6 +368,14 @@ def build_spec() -> dict[str, Any]:
     _delivery_paths(spec)
     _answer_paths(spec)
     _ops_paths(spec)
+    survey_openapi.add_survey_paths(spec)
+    analytics_openapi.add_paths(spec)
+    account_openapi.add_account_paths(spec)
+    onboarding_openapi.add_onboarding_paths(spec)
+    dashboard_openapi.add_paths(spec)
+    ops_openapi.add_paths(spec)
+    webhook_openapi.add_paths(spec)
+    sdkfiles_openapi.add_paths(spec)
     return spec.to_dict()
 
 

@@ -9,7 +9,10 @@ from starlette.responses import JSONResponse as StarletteJSONResponse
 
 
 def dumps(content: Any) -> bytes:
-    return orjson.dumps(content, option=orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC)
+    # Non-string keys: marshmallow names a list item's errors by its index, an int.
+    return orjson.dumps(
+        content, option=orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC | orjson.OPT_NON_STR_KEYS
+    )
 
 
 class JSONResponse(StarletteJSONResponse):

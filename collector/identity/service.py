@@ -71,6 +71,13 @@ def _merge_traits(
         )
 
 
+def identified_persons(plan: IdentityPlan) -> dict[uuid.UUID, str]:
+    """Persons this batch made known by a user id: new ones created with one, and anonymous
+    ones that now carry one (``person.identified`` webhooks)."""
+    created = {p: user for p in plan.new_persons if (user := plan.user_of.get(p)) is not None}
+    return {**created, **plan.newly_identified}
+
+
 def apply_identify_traits(
     connection: Connection, plan: IdentityPlan, messages: Sequence[Message], now: datetime
 ) -> None:

@@ -15,10 +15,12 @@ from collector.auth.guards import basic_auth_username, project_for_write_key
 from collector.errors import MalformedBody, ValidationFailed
 from collector.http.body import read_json
 from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
+from collector.http.state import engine_of, settings_of
 from collector.ingest.messages import BatchDefaults
 from collector.ingest.schemas import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, BatchSchema
 from collector.ingest.service import IngestResult, ingest
+from collector.ratelimit.limiter import guard_write_key_call
+from collector.ratelimit.middleware import client_ip
 
 _batch_defaults = BatchSchema(exclude=("batch",))
 
@@ -47,7 +49,13 @@ def _ingest_authorised(
     request: Request, body: dict[str, Any], messages: list[Any], forced_type: str | None
 ) -> IngestResult:
     engine = engine_of(request)
-    project_id = project_for_write_key(engine, _write_key(request, body))
+    key = _write_key(request, body)
+    if basic_auth_username(request) is None:
+        # The guard in front of /v1 saw no key in the header: check the body's one.
+        guard_write_key_call(
+            engine, settings_of(request), key, client_ip(request), request.headers.get("origin")
+        )
+    project_id = project_for_write_key(engine, key)
     defaults = BatchDefaults() if forced_type else _defaults(body)
     return ingest(
         engine,
@@ -56,6 +64,7 @@ def _ingest_authorised(
         defaults=defaults,
         received_at=datetime.now(UTC),
         forced_type=forced_type,
+        client_ip=client_ip(request),
     )
 
 

@@ -207,3 +207,7 @@ class IngestResponseSchema(Schema):
     success = fields.Boolean()
     accepted = fields.Integer()
     rejected = fields.List(fields.Dict())
+    rejected_count = fields.Integer(metadata={"description": "past a thousand rejections"})
+    suppressed = fields.Integer(
+        metadata={"description": "messages of erased, suppressed ids, dropped on purpose"}
+    )

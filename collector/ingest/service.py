@@ -15,11 +15,18 @@ from sqlalchemy import Connection, Engine
 
 from collector.accounts.service import apply_group_calls
 from collector.db.engine import write_transaction
-from collector.identity.service import apply_identify_traits, resolve_persons
+from collector.identity.service import (
+    apply_identify_traits,
+    identified_persons,
+    resolve_persons,
+)
 from collector.ingest.messages import BatchDefaults, Message
 from collector.ingest.repository import insert_events
 from collector.ingest.validation import Rejection, validate_messages
+from collector.ops.metrics import record_duplicates, record_ingested
+from collector.privacy.suppression import screen_messages
 from collector.progress.service import check_reserved_events, project_progress
+from collector.webhooks.outbox import record_ingest
 
 MAX_LISTED_REJECTIONS = 1000
 """A 500 KB batch of empty objects would otherwise answer 20 MB of rejections."""
@@ -29,6 +36,8 @@ MAX_LISTED_REJECTIONS = 1000
 class IngestResult:
     accepted: int
     rejected: list[Rejection] = field(default_factory=list)
+    suppressed: int = 0
+    """Valid messages of erased-and-suppressed ids, dropped on purpose and counted."""
 
     def as_dict(self) -> dict[str, Any]:
         """The batch answer; past the first thousand rejections only their count is given."""
@@ -39,6 +48,8 @@ class IngestResult:
         }
         if len(self.rejected) > MAX_LISTED_REJECTIONS:
             answer["rejected_count"] = len(self.rejected)
+        if self.suppressed:
+            answer["suppressed"] = self.suppressed
         return answer
 
 
@@ -60,10 +71,20 @@ def store_messages(
         return refused
     plan = resolve_persons(connection, project_id, kept, now)
     fresh = insert_events(connection, project_id, kept, [plan.person_for(m) for m in kept])
+    record_duplicates(len(kept) - len(fresh))
     apply_identify_traits(connection, plan, kept, now)
     apply_group_calls(connection, project_id, plan, kept, now)
-    project_progress(
+    outcomes = project_progress(
         connection, project_id, fresh, plan.person_for, experiences=check.experiences, now=now
+    )
+    record_ingest(
+        connection,
+        project_id,
+        fresh=fresh,
+        person_of=plan.person_for,
+        outcomes=outcomes,
+        identified=identified_persons(plan),
+        now=now,
     )
     return refused
 
@@ -76,14 +97,25 @@ def ingest(
     defaults: BatchDefaults,
     received_at: datetime,
     forced_type: str | None = None,
+    client_ip: str | None = None,
 ) -> IngestResult:
-    """Store the valid messages of a batch (retries count as accepted) and name the rest."""
+    """Store the valid messages of a batch (retries count as accepted) and name the rest.
+
+    ``client_ip`` is the request's address, stored only if the project keeps addresses.
+    """
     messages, rejected = validate_messages(
         raw_messages, defaults, received_at, forced_type=forced_type
     )
     if not messages:
+        record_ingested(0, 0, rejected, 0)
         return IngestResult(accepted=0, rejected=rejected)
     with write_transaction(engine) as connection:
-        refused = store_messages(connection, project_id, messages, received_at)
+        screened = screen_messages(connection, project_id, messages, client_ip)
+        refused = store_messages(connection, project_id, screened.kept, received_at)
     rejected = sorted([*rejected, *refused], key=lambda rejection: rejection.index)
-    return IngestResult(accepted=len(messages) - len(refused), rejected=rejected)
+    record_ingested(len(messages), len(screened.kept) - len(refused), rejected, screened.suppressed)
+    return IngestResult(
+        accepted=len(screened.kept) - len(refused),
+        rejected=rejected,
+        suppressed=screened.suppressed,
+    )

@@ -16,6 +16,7 @@ FLOW_EVENTS = frozenset(
     {
         "Flow Started",
         "Flow Step Viewed",
+        "Flow Step Failed",
         "Flow Completed",
         "Flow Dismissed",
         "Checklist Item Completed",
@@ -25,6 +26,7 @@ SURVEY_EVENTS = frozenset({"Survey Shown", "Survey Responded", "Survey Dismissed
 RESERVED_EVENTS = FLOW_EVENTS | SURVEY_EVENTS
 MAX_TEXT_LENGTH = 5000
 MAX_CHOICES = 50
+MAX_REASON_LENGTH = 200
 
 FieldErrors = dict[str, list[str]]
 
@@ -119,6 +121,17 @@ def _check_step(
     return {}
 
 
+def _check_failed(
+    props: Mapping[str, Any], experience: ExperienceRef, definition: Mapping[str, Any]
+) -> FieldErrors:
+    """A step the widget could not show: which one, and why (``target_not_found``, ...)."""
+    errors = _check_step(props, experience, definition)
+    reason = props.get("reason")
+    if not isinstance(reason, str) or not 0 < len(reason) <= MAX_REASON_LENGTH:
+        errors["properties.reason"] = [f"must be a string of 1 to {MAX_REASON_LENGTH} characters"]
+    return errors
+
+
 def _check_dismissed(
     props: Mapping[str, Any], experience: ExperienceRef, definition: Mapping[str, Any]
 ) -> FieldErrors:
@@ -209,6 +222,7 @@ def _answer_error(question: Mapping[str, Any], answer: Any) -> str | None:
 
 _CHECKERS = {
     "Flow Step Viewed": _check_step,
+    "Flow Step Failed": _check_failed,
     "Flow Dismissed": _check_dismissed,
     "Checklist Item Completed": _check_item,
     "Survey Responded": _check_response,

@@ -103,6 +103,19 @@ class _Change:
     definition: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one change did to a person's state with an experience (webhooks read these)."""
+
+    experience: ExperienceRef
+    person_id: uuid.UUID
+    change: _Change
+    status_before: str
+    status_after: str
+    response: dict[str, Any] | None
+    """The typed answer stored, for ``Survey Responded``."""
+
+
 @dataclass
 class _Pending:
     experience: ExperienceRef
@@ -118,31 +131,39 @@ def project_progress(
     *,
     experiences: Mapping[uuid.UUID, ExperienceRef],
     now: datetime,
-) -> None:
-    """Everything newly stored events change in progress, answers and counters."""
+) -> list[Outcome]:
+    """Everything newly stored events change in progress, answers and counters; what each
+    change did, for the webhooks it may send."""
     tracks = sorted((m for m in new_messages if m.type == "track"), key=lambda m: m.timestamp)
     if not tracks:
-        return
+        return []
     _count_event_days(connection, project_id, tracks, person_of)
     pending = _pending_changes(connection, project_id, tracks, person_of, experiences)
     if not pending:
-        return
+        return []
     versions = {key: entry.version for key, entry in pending.items()}
     states = repository.lock_states(connection, project_id, versions, now)
-    impressions, responses = [], []
+    impressions, responses, outcomes = [], [], []
     for key, entry in pending.items():
         state = states[key]
         for change in entry.changes:
             if change.event in IMPRESSION_EVENTS:
                 impressions.append(_impression(project_id, key, entry.experience, change.message))
+            response = None
             if change.event == "Survey Responded":
-                responses.append(_response(project_id, key, entry.experience, change, state))
+                response = _response(project_id, key, entry.experience, change, state)
+                responses.append(response)
+            before = state.status
             apply_event(
                 state, change.event, change.properties, change.message.timestamp, change.definition
+            )
+            outcomes.append(
+                Outcome(entry.experience, key[1], change, before, state.status, response)
             )
     repository.save_states(connection, project_id, states, now)
     repository.insert_impressions(connection, impressions)
     repository.insert_responses(connection, responses)
+    return outcomes
 
 
 def _pending_changes(

@@ -102,11 +102,14 @@ def project_details(connection: Connection, project_id: uuid.UUID) -> dict[str, 
 def update_settings(
     connection: Connection, project_id: uuid.UUID, changes: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Merge validated setting changes (``throttle`` merges key by key) and return the project."""
+    """Merge validated setting changes (``throttle`` and ``health`` merge key by key) and
+    return the project."""
     current = project_details(connection, project_id)["settings"]
     merged = {**current, **changes}
     if "throttle" in changes:
         merged["throttle"] = {**(current.get("throttle") or {}), **changes["throttle"]}
+    if "health" in changes:
+        merged["health"] = {**(current.get("health") or {}), **changes["health"]}
     connection.execute(
         update(_projects).where(_projects.c.id == project_id).values(settings=merged)
     )

@@ -13,8 +13,8 @@ from collector.db.engine import read_transaction
 from collector.db.paging import Page, PageQuery, all_rows, read_page
 from collector.errors import NotFound
 from collector.experiences.repository import find_experience
+from collector.http.csv import csv_lines
 from collector.http.responses import dumps
-from collector.responses.export import csv_lines
 from collector.responses.queries import (
     ResponseFilter,
     progress_page,

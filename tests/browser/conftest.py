@@ -8,6 +8,12 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlalchemy import Engine
+
+from tests import factories
+from tests.browser.dashboard_site import DashboardSite
+from tests.browser.sdk_site import Collector, Proxy, Site
+from tests.conftest import LiveServer
 
 CHROMIUM = os.environ.get("WAYPOST_TEST_CHROMIUM", "/usr/bin/chromium")
 # Without the networking flags Chromium keeps dialling out, which this closed network refuses.
@@ -59,3 +65,59 @@ def artifacts_dir() -> Path:
     """Where screenshots are kept for people to look at after a run."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def dashboard_server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One collector for the dashboard's tests: each test has a project of its own."""
+    server = LiveServer(db_url, tmp_path_factory.mktemp("dashboard") / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def dashboard_site(dashboard_server: LiveServer, engine: Engine) -> DashboardSite:
+    """The collector serving the dashboard, a project, and a member of it (not signed in)."""
+    project = factories.create_project(engine, name="Acme Analytics")
+    return DashboardSite(
+        dashboard_server, engine, project, factories.create_dashboard_user(engine, project)
+    )
+
+
+@pytest.fixture(scope="module")
+def sdk_server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One live collector for a module of browser SDK tests; each test has its own project."""
+    server = LiveServer(db_url, tmp_path_factory.mktemp("sdk-server") / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def collector_api(sdk_server: LiveServer, engine: Engine) -> Collector:
+    return Collector(sdk_server, factories.create_project(engine, name="SDK Co"))
+
+
+@pytest.fixture(scope="module")
+def customer_site() -> Iterator[Site]:
+    """The customer's web site, on another loopback origin than the collector's."""
+    site = Site()
+    try:
+        yield site
+    finally:
+        site.close()
+
+
+@pytest.fixture
+def faulty_proxy(sdk_server: LiveServer) -> Iterator[Proxy]:
+    """The collector behind a proxy that records message ids and can answer errors."""
+    proxy = Proxy(sdk_server.url)
+    try:
+        yield proxy
+    finally:
+        proxy.close()

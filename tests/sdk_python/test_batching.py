@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
+
+import pytest
 
 from tests.sdk_python.recording import Collector, client
 
@@ -53,4 +56,23 @@ def test_send_false_sends_nothing() -> None:
     sdk = client(collector, send=False)
     sdk.track("user-1", "Report Created")
     assert sdk.flush(1)
+    assert collector.requests == []
+
+
+def test_several_sending_threads_deliver_every_message_once() -> None:
+    collector = Collector()
+    sdk = client(collector, flush_at=2, threads=3)
+    for n in range(21):
+        sdk.track("user-1", f"event-{n}")
+    assert sdk.flush(5)
+    assert sorted(collector.events()) == sorted(f"event-{n}" for n in range(21))
+
+
+def test_a_call_after_shutdown_is_logged_and_not_sent(caplog: pytest.LogCaptureFixture) -> None:
+    collector = Collector()
+    sdk = client(collector)
+    assert sdk.shutdown(5)
+    with caplog.at_level(logging.WARNING, logger="waypost"):
+        sdk.track("user-1", "Report Created")
+    assert "client is shut down" in caplog.text
     assert collector.requests == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import waypost
+import waypost.analytics
+import waypost.models
 
 
 def test_all_is_pinned() -> None:
@@ -10,6 +12,7 @@ def test_all_is_pinned() -> None:
         "APIError",
         "AdminClient",
         "Client",
+        "DeliveryError",
         "HttpTransport",
         "MockTransport",
         "Request",
@@ -29,5 +32,38 @@ def test_all_is_pinned() -> None:
     ]
 
 
+def test_the_models_all_is_pinned() -> None:
+    assert waypost.models.__all__ == [
+        "Account",
+        "Eligibility",
+        "Event",
+        "Experience",
+        "ExperienceEligibility",
+        "Flow",
+        "FlowProgress",
+        "Identity",
+        "Person",
+        "ProgressSummary",
+        "Project",
+        "Survey",
+        "SurveyResponse",
+    ]
+
+
+def test_the_analytics_all_is_pinned() -> None:
+    assert waypost.analytics.__all__ == [
+        "AccountHealth",
+        "Funnel",
+        "FunnelStep",
+        "Retention",
+        "RetentionCohort",
+        "SurveyScores",
+        "TimeToValue",
+        "WebhookEndpoint",
+    ]
+
+
 def test_every_exported_name_exists() -> None:
     assert all(hasattr(waypost, name) for name in waypost.__all__)
+    assert all(hasattr(waypost.models, name) for name in waypost.models.__all__)
+    assert all(hasattr(waypost.analytics, name) for name in waypost.analytics.__all__)

@@ -14,8 +14,8 @@ from waypost import Client, identity_hash
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.conftest import LiveServer
+from tests.sdk_python.live import WAIT_SECONDS
 
-WAIT_SECONDS = 15.0
 FORK = multiprocessing.get_context("fork")
 
 

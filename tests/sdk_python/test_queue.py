@@ -39,6 +39,6 @@ def test_drops_are_logged(caplog: pytest.LogCaptureFixture) -> None:
     assert sum("queue full" in record.message for record in caplog.records) == 2
 
 
-def test_an_unknown_policy_is_refused() -> None:
+def test_an_unknown_policy_is_refused_in_debug() -> None:
     with pytest.raises(ValueError, match="on_full"):
-        client(Collector(), on_full="drop_random")
+        client(Collector(), on_full="drop_random", debug=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import email.utils
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from waypost import Response
-from waypost.consumer import DeliveryError
+import pytest
+from waypost import DeliveryError, Response
 
 from tests.sdk_python.recording import Collector, client
 
@@ -68,3 +71,40 @@ def test_retries_stop_after_max_retries() -> None:
     sdk.track("user-1", "Report Created")
     assert sdk.flush(5)
     assert len(collector.requests) == 3
+
+
+def test_a_429_with_an_http_date_is_retried() -> None:
+    past = email.utils.format_datetime(datetime.now(UTC) - timedelta(seconds=5), usegmt=True)
+    collector = Collector([Response(429, {"retry-after": past})])
+    sdk = client(collector)
+    sdk.track("user-1", "Report Created")
+    assert sdk.flush(5)
+    assert collector.events() == ["Report Created", "Report Created"]
+
+
+def test_a_429_with_an_unreadable_retry_after_falls_back_to_backoff() -> None:
+    collector = Collector([Response(429, {"retry-after": "soon"})])
+    sdk = client(collector)
+    sdk.track("user-1", "Report Created")
+    assert sdk.flush(5)
+    assert len(collector.requests) == 2
+
+
+def test_a_network_failure_on_the_last_attempt_reaches_on_error() -> None:
+    errors = Errors()
+    sdk = client(Collector([ConnectionRefusedError("refused")]), on_error=errors, max_retries=0)
+    sdk.track("user-1", "Report Created")
+    assert sdk.flush(5)
+    [(error, _)] = errors.seen
+    assert isinstance(error, DeliveryError) and error.status is None
+
+
+def test_an_on_error_that_raises_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    def broken(error: Exception, batch: list[dict[str, Any]]) -> None:
+        raise RuntimeError("broken hook")
+
+    sdk = client(Collector([Response(400)]), on_error=broken)
+    with caplog.at_level(logging.ERROR, logger="waypost"):
+        sdk.track("user-1", "Report Created")
+        assert sdk.flush(5)
+    assert "on_error raised" in caplog.text

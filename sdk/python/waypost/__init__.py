@@ -1,4 +1,7 @@
-"""Waypost's Python SDK: send Segment-format tracking calls to a Waypost collector.
+"""Waypost's Python SDK: send Segment-format tracking calls to a Waypost collector, sign
+user ids for identity verification (``identity_hash``), and read and manage the project
+through the admin API (``AdminClient``, typed by ``waypost.models`` and
+``waypost.analytics``).
 
 Use a ``Client`` of your own, or call ``configure()`` once at startup and then the
 module-level functions. Importing the package starts nothing: no thread, no connection.
@@ -9,8 +12,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from waypost.admin import AdminClient, APIError
+from waypost.admin import AdminClient
 from waypost.client import Client
+from waypost.errors import APIError, DeliveryError, NotConfiguredError
 from waypost.identity import identity_hash
 from waypost.messages import VERSION
 from waypost.transport import HttpTransport, MockTransport, Request, Response, Transport
@@ -20,6 +24,7 @@ __all__ = [
     "APIError",
     "AdminClient",
     "Client",
+    "DeliveryError",
     "HttpTransport",
     "MockTransport",
     "Request",
@@ -41,10 +46,6 @@ __all__ = [
 logger = logging.getLogger("waypost")
 _default: dict[str, Any] = {"client": None, "debug": False}
 """The client of ``configure()``, and whether it asked for debug (kept after shutdown)."""
-
-
-class NotConfiguredError(RuntimeError):
-    pass
 
 
 def configure(write_key: str, **options: Any) -> Client:

@@ -1,4 +1,4 @@
-"""The background half of the SDK: tracking calls only enqueue, and one daemon thread sends
+"""The background half of the SDK: tracking calls only enqueue, and daemon threads send
 them in batches, so that a slow or unreachable collector never slows the host application.
 
 Batches close at ``flush_at`` messages, at the collector's 500 KB body limit, or
@@ -6,13 +6,15 @@ Batches close at ``flush_at`` messages, at the collector's 500 KB body limit, or
 exponential backoff and full jitter (network errors, 5xx, and 429 after its
 ``Retry-After``); any other 4xx is final. The queue is bounded: when full, the oldest or
 the newest message is dropped and counted. After ``os.fork()`` the child starts with an
-empty queue and its own thread, so the parent's messages are never sent twice.
+empty queue and its own threads, so the parent's messages are never sent twice.
+
+With ``threads`` above one, that many batches are in flight at once: while the collector
+stores one, the next is on its way, which roughly doubles what one client delivers.
 """
 
 from __future__ import annotations
 
 import atexit
-import email.utils
 import json
 import logging
 import os
@@ -22,10 +24,11 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any, Literal
 
-from waypost.messages import iso
+from waypost.connection import retry_after
+from waypost.errors import DeliveryError
+from waypost.messages import now_iso
 from waypost.transport import Response, Transport
 
 logger = logging.getLogger("waypost")
@@ -40,15 +43,9 @@ OnFull = Literal["drop_oldest", "drop_newest"]
 OnError = Callable[[Exception, list[dict[str, Any]]], None]
 
 
-class DeliveryError(Exception):
-    """A batch the collector did not accept, after any retries."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 class Consumer:
+    """The bounded queue of encoded messages and the threads that send it in batches."""
+
     def __init__(
         self,
         transport: Transport,
@@ -60,35 +57,44 @@ class Consumer:
         flush_interval: float,
         max_retries: int,
         on_error: OnError | None,
+        exit_timeout: float | None = None,
+        threads: int = 1,
     ) -> None:
         self.transport, self.headers, self.on_error = transport, dict(headers), on_error
         self.max_queue_size, self.on_full = max_queue_size, on_full
         self.flush_at, self.flush_interval, self.max_retries = flush_at, flush_interval, max_retries
+        self.exit_timeout, self.threads = exit_timeout, threads
         self.dropped = 0
         self._reset()
-        atexit.register(self.shutdown)
+        atexit.register(self._at_exit)
         _after_fork_in_child(self)
 
     def _reset(self) -> None:
         """Fresh state: at start, and in a forked child (whose copied lock may be held)."""
-        self._condition = threading.Condition()
+        self._condition = threading.Condition(threading.Lock())
         self._queue: deque[bytes] = deque()
         self._pending = 0
         self._flush_requested = False
         self._stopping = False
-        self._thread: threading.Thread | None = None
+        self._started = False
 
     def put(self, item: bytes) -> None:
         with self._condition:
             if self._stopping:
                 logger.warning("waypost: client is shut down; message dropped")
                 return
-            if len(self._queue) >= self.max_queue_size and not self._make_room():
+            queue = self._queue
+            if len(queue) >= self.max_queue_size and not self._make_room():
                 return
-            self._queue.append(item)
+            queue.append(item)
             self._pending += 1
-            self._start_thread()
-            self._condition.notify_all()
+            if not self._started:
+                self._start_threads()
+            # Wake the sending threads only when it changes what they do: the first message
+            # starts the interval, a full batch ends it. Waking them on every call would
+            # cost the caller a thread switch each time.
+            if len(queue) == 1 or len(queue) >= self.flush_at:
+                self._condition.notify_all()
 
     def _make_room(self) -> bool:
         """Apply the drop policy to a full queue; whether the new message may go in."""
@@ -116,17 +122,27 @@ class Consumer:
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
-        atexit.unregister(self.shutdown)
+        atexit.unregister(self._at_exit)
+        close = getattr(self.transport, "close", None)
+        if close is not None:
+            close()
         return flushed
+
+    def _at_exit(self) -> None:
+        """Deliver what is queued before the interpreter exits, waiting ``exit_timeout`` at
+        most, so that an unreachable collector cannot hold a deploy's restart for minutes."""
+        if not self.shutdown(self.exit_timeout):
+            logger.error("waypost: exiting with %d messages not delivered", self._pending)
 
     def send_now(self, items: list[bytes]) -> None:
         """Send in the caller's thread (``sync_mode``), with the same retries."""
         self._deliver(items)
 
-    def _start_thread(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="waypost-consumer", daemon=True)
-            self._thread.start()
+    def _start_threads(self) -> None:
+        self._started = True
+        for number in range(self.threads):
+            name = f"waypost-consumer-{number}"
+            threading.Thread(target=self._run, name=name, daemon=True).start()
 
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
@@ -140,13 +156,15 @@ class Consumer:
     def _next_batch(self) -> list[bytes] | None:
         """Wait for a batch to close and take it; ``None`` once stopped and drained."""
         with self._condition:
-            self._condition.wait_for(lambda: self._queue or self._stopping)
-            deadline = time.monotonic() + self.flush_interval
-            while not self._ready() and (left := deadline - time.monotonic()) > 0:
-                self._condition.wait(left)
-            if not self._queue:
-                return None
-            return self._take()
+            while True:
+                self._condition.wait_for(lambda: self._queue or self._stopping)
+                if not self._queue:
+                    return None
+                deadline = time.monotonic() + self.flush_interval
+                while not self._ready() and (left := deadline - time.monotonic()) > 0:
+                    self._condition.wait(left)
+                if self._queue:  # another sending thread may have taken it meanwhile
+                    return self._take()
 
     def _ready(self) -> bool:
         return self._flush_requested or self._stopping or len(self._queue) >= self.flush_at
@@ -197,7 +215,7 @@ class Consumer:
 
 
 def _body(batch: list[bytes]) -> bytes:
-    sent_at = iso(datetime.now(UTC)).encode()
+    sent_at = now_iso().encode()
     return b'{"batch":[' + b",".join(batch) + b'],"sentAt":"' + sent_at + b'"}'
 
 
@@ -210,23 +228,10 @@ def _retry_delay(response: Response, *, final: bool) -> float | None:
         detail = response.body[:500].decode(errors="replace")
         raise DeliveryError(f"collector answered {status}: {detail}", status)
     logger.warning("waypost: collector answered %d, will retry", status)
-    return _retry_after(response.headers.get("retry-after")) if status == 429 else 0.0
-
-
-def _retry_after(value: str | None) -> float:
-    """``Retry-After`` as seconds or an HTTP date; 0 (use backoff) when absent or unreadable."""
-    if not value:
+    if status != 429:
         return 0.0
-    try:
-        seconds = float(value)
-    except ValueError:
-        moment = email.utils.parsedate_to_datetime(value) if _is_date(value) else None
-        seconds = (moment - datetime.now(UTC)).total_seconds() if moment else 0.0
-    return min(max(seconds, 0.0), RETRY_AFTER_CAP_SECONDS)
-
-
-def _is_date(value: str) -> bool:
-    return email.utils.parsedate_tz(value) is not None
+    wait = retry_after(response.headers.get("retry-after"))
+    return 0.0 if wait is None else min(wait, RETRY_AFTER_CAP_SECONDS)
 
 
 def _backoff(attempt: int) -> float:

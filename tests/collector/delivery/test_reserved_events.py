@@ -162,6 +162,26 @@ def test_answer_naming_a_version_that_does_not_exist_is_refused(
     assert list(body["rejected"][0]["errors"]) == ["properties.version"]
 
 
+def test_failed_step_is_stored_with_its_reason_and_leaves_progress_alone(
+    client: TestClient, project: CreatedProject
+) -> None:
+    flow = define(client, project, "flow", tour())
+    failed = reserved("Flow Step Failed", flow, {"step": "step-1", "reason": "target_not_found"})
+    body = report(client, project, failed)
+    assert (body["accepted"], body["rejected"]) == (1, [])
+    assert stored_message_ids(client, project) == [failed["messageId"]]
+    progress = admin_get(client, project, f"/api/v1/flows/{flow['id']}/progress")
+    assert [(p["status"], p["shown_count"]) for p in progress["data"]] == [("new", 0)]
+
+
+def test_failed_step_without_a_reason_is_refused(
+    client: TestClient, project: CreatedProject
+) -> None:
+    flow = define(client, project, "flow", tour())
+    body = report(client, project, reserved("Flow Step Failed", flow, {"step": "step-1"}))
+    assert list(body["rejected"][0]["errors"]) == ["properties.reason"]
+
+
 # --- retries count once ----------------------------------------------------------------------
 
 

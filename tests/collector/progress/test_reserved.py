@@ -35,7 +35,7 @@ from tests.collector.progress.definitions import (
 def test_reserved_events_are_the_flow_events_and_the_survey_events() -> None:
     assert RESERVED_EVENTS == FLOW_EVENTS | SURVEY_EVENTS
     assert not FLOW_EVENTS & SURVEY_EVENTS
-    assert len(RESERVED_EVENTS) == 8
+    assert len(RESERVED_EVENTS) == 9
 
 
 @pytest.mark.parametrize("event", sorted(FLOW_EVENTS))
@@ -284,6 +284,31 @@ def test_step_not_in_the_definition_is_refused(
     props = {"flow_id": str(FLOW_ID), "version": 1} | dict(extra)
     assert check_reserved(event, props, flow({1: definition})) == {
         "properties.step": ["must be the id of a step of this flow"]
+    }
+
+
+def test_failed_step_with_a_reason_is_accepted() -> None:
+    props = {"flow_id": str(FLOW_ID), "version": 1, "step": "welcome"}
+    props["reason"] = "target_not_found"
+    assert check_reserved("Flow Step Failed", props, flow({1: TOUR})) == {}
+
+
+def test_failed_step_must_name_a_step_of_the_flow() -> None:
+    props = {"flow_id": str(FLOW_ID), "version": 1, "step": "step-9", "reason": "timeout"}
+    assert check_reserved("Flow Step Failed", props, flow({1: TOUR})) == {
+        "properties.step": ["must be the id of a step of this flow"]
+    }
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [None, "", 42, ["target_not_found"], "x" * 201],
+    ids=["missing", "empty", "number", "list", "longer-than-200"],
+)
+def test_failed_step_without_a_usable_reason_is_refused(reason: Any) -> None:
+    props = {"flow_id": str(FLOW_ID), "version": 1, "step": "welcome", "reason": reason}
+    assert check_reserved("Flow Step Failed", props, flow({1: TOUR})) == {
+        "properties.reason": ["must be a string of 1 to 200 characters"]
     }
 
 

@@ -1,0 +1,34 @@
+"""The account health, at-risk and churn routes in ``/openapi.json``."""
+
+from __future__ import annotations
+
+from apispec import APISpec
+
+from collector.accounts import schemas
+from collector.surveys.openapi import analysis_operation
+
+
+def add_account_paths(spec: APISpec) -> None:
+    spec.components.schema("AccountHealthPage", schema=schemas.HealthPageSchema)
+    spec.components.schema("Churn", schema=schemas.ChurnSchema)
+    for path, summary, answer, query in (
+        (
+            "/api/v1/accounts/health",
+            "Every account's 0-100 health with its components, least healthy first",
+            "AccountHealthPage",
+            schemas.HealthQuerySchema,
+        ),
+        (
+            "/api/v1/accounts/at-risk",
+            "The accounts whose health is red, least healthy first",
+            "AccountHealthPage",
+            schemas.AtRiskQuerySchema,
+        ),
+        (
+            "/api/v1/accounts/churn",
+            "Churn rate over the range (and per period) from the status trait",
+            "Churn",
+            schemas.ChurnQuerySchema,
+        ),
+    ):
+        spec.path(path=path, operations=analysis_operation(summary, answer, query))

@@ -1,0 +1,48 @@
+"""``GET /api/v1/audit`` (secret key): the project's audit log, oldest first, by pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from collector.audit.repository import entries_page
+from collector.auth.guards import project_for_secret_key
+from collector.db.paging import read_page
+from collector.http.params import PageQuerySchema, parse_query
+from collector.http.responses import JSONResponse
+from collector.http.state import engine_of
+
+_page_query = PageQuerySchema()
+
+
+def shaped(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "actor": row.actor,
+        "action": row.action,
+        "target": row.target,
+        "details": row.details,
+        "at": row.at,
+    }
+
+
+async def audit_log(request: Request) -> Response:
+    engine = engine_of(request)
+    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    params = parse_query(request, _page_query)
+    page = await run_in_threadpool(
+        read_page,
+        engine,
+        lambda after, limit: entries_page(project_id, after_id=after, limit=limit),
+        shaped,
+        cursor=params.get("cursor"),
+        limit=params["limit"],
+    )
+    return JSONResponse(page.as_dict())
+
+
+routes = [Route("/audit", audit_log, methods=["GET"], name="audit_log")]

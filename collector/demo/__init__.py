@@ -1,0 +1,1 @@
+"""Demo data, so that a fresh installation opens on a dashboard with something in it."""

@@ -1,0 +1,21 @@
+"""``GET /metrics``: Prometheus text format, every worker's samples added up."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from collector.http.state import engine_of
+from collector.ops.metrics import render
+from collector.ops.outbox import observe_outbox
+
+
+async def metrics(request: Request) -> Response:
+    await run_in_threadpool(observe_outbox, engine_of(request))
+    body, content_type = render()
+    return Response(body, media_type=content_type)
+
+
+routes = [Route("/metrics", metrics, methods=["GET"], name="metrics")]

@@ -1,0 +1,1 @@
+"""Privacy: erasure and export of a person, suppression, IP addresses, retention."""

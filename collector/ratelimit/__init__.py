@@ -1,0 +1,1 @@
+"""Rate limits: token buckets per write key, client address and secret key."""

@@ -1,0 +1,89 @@
+"""Which limits a call meets, and the 429 that names the one it broke.
+
+Limits are requests per second: the installation's defaults (``WAYPOST_RATE_LIMIT_*``)
+unless the project sets its own (``rate_limits`` in its settings). A limit of 0 is no
+limit. Buckets are per write key, per (project, client address) and per secret key; a
+call whose key is unknown is limited by its address alone, with the default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy import Engine
+
+from collector.errors import Forbidden, RateLimited
+from collector.ops.metrics import record_rate_limited
+from collector.ops.origins import origin_allowed
+from collector.ratelimit.gcra import Limit, retry_after_header
+from collector.ratelimit.projects import key_project, project_settings
+from collector.ratelimit.store import store_for
+from collector.settings import Settings
+
+LIMIT_HEADER = "x-waypost-rate-limit"
+LIMITED = {"write_key": "write key", "client_ip": "client address", "secret_key": "secret key"}
+
+
+def _digest(key: str) -> str:
+    """Buckets are named by a hash: the table never holds a key."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def limit_for(name: str, settings: Settings, project: dict[str, Any] | None) -> Limit | None:
+    """The limit ``name`` for a project (its own, else the installation's), None if off."""
+    own = ((project or {}).get("rate_limits") or {}).get(name)
+    rate = own if own else getattr(settings, f"rate_limit_{name}")
+    if not rate:
+        return None
+    return Limit(
+        name=name, rate=float(rate), burst=max(1, rate * settings.rate_limit_burst_seconds)
+    )
+
+
+def enforce(engine: Engine, bucket: str, limit: Limit | None) -> None:
+    """Count one request against ``bucket``; 429 with ``Retry-After`` when it is over."""
+    if limit is None:
+        return
+    decision = store_for(engine).check(f"{limit.name}:{bucket}", limit, time.time())
+    if decision.allowed:
+        return
+    record_rate_limited(limit.name)
+    raise RateLimited(
+        f"rate limit exceeded: {limit.rate:g} requests per second per {LIMITED[limit.name]}",
+        fields={"limit": [limit.name]},
+        headers={
+            "Retry-After": retry_after_header(decision.retry_after),
+            LIMIT_HEADER: limit.name,
+        },
+    )
+
+
+def guard_write_key_call(
+    engine: Engine,
+    settings: Settings,
+    key: str | None,
+    client_ip: str | None,
+    origin: str | None,
+) -> None:
+    """Rate limits and the origin allow-list of a call made with a write key (or none)."""
+    project_id = key_project(engine, key, "write") if key else None
+    if project_id is None:
+        enforce(engine, f"-:{client_ip}", limit_for("client_ip", settings, None))
+        return
+    project = project_settings(engine, project_id)
+    if origin is not None and not origin_allowed(origin, project.get("allowed_origins") or []):
+        raise Forbidden(f"origin {origin!r} is not allowed to use this write key")
+    enforce(engine, _digest(key or ""), limit_for("write_key", settings, project))
+    enforce(engine, f"{project_id}:{client_ip}", limit_for("client_ip", settings, project))
+
+
+def guard_secret_key_call(engine: Engine, settings: Settings, key: str | None) -> None:
+    """The rate limit of an admin call, per secret key (a missing key is not limited here)."""
+    if not key:
+        return
+    project_id: uuid.UUID | None = key_project(engine, key, "secret")
+    project = project_settings(engine, project_id) if project_id is not None else None
+    enforce(engine, _digest(key), limit_for("secret_key", settings, project))

@@ -1,0 +1,316 @@
+"""SQL for webhook endpoints, the outbox and delivery attempts. Never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, and_, or_, select, update
+
+from collector.db.models import (
+    Account,
+    AccountMember,
+    Experience,
+    Person,
+    WebhookAttempt,
+    WebhookEndpoint,
+    WebhookMessage,
+    table_of,
+)
+from collector.db.statements import driver_values, insert_many_ignoring_duplicates
+
+endpoints = table_of(WebhookEndpoint)
+messages = table_of(WebhookMessage)
+attempts = table_of(WebhookAttempt)
+_persons = table_of(Person)
+_accounts = table_of(Account)
+_members = table_of(AccountMember)
+_experiences = table_of(Experience)
+
+
+def enabled_endpoints(connection: Connection, project_id: uuid.UUID) -> list[Row[Any]]:
+    return list(
+        connection.execute(
+            select(endpoints)
+            .where(endpoints.c.project_id == project_id, endpoints.c.enabled.is_(True))
+            .order_by(endpoints.c.created_at, endpoints.c.id)
+        )
+    )
+
+
+def persons(connection: Connection, person_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    if not person_ids:
+        return {}
+    rows = connection.execute(
+        select(_persons.c.id, _persons.c.user_id, _persons.c.traits).where(
+            _persons.c.id.in_(sorted(person_ids))
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+def accounts_of(connection: Connection, person_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """Each person's first account (the one they joined first), when they have one."""
+    if not person_ids:
+        return {}
+    rows = connection.execute(
+        select(_members.c.person_id, _accounts.c.id, _accounts.c.group_id, _accounts.c.traits)
+        .join(_accounts, _accounts.c.id == _members.c.account_id)
+        .where(_members.c.person_id.in_(sorted(person_ids)))
+        .order_by(_members.c.joined_at.desc(), _members.c.id.desc())
+    )
+    return {row.person_id: row for row in rows}
+
+
+def experience_names(connection: Connection, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = connection.execute(
+        select(_experiences.c.id, _experiences.c.name).where(_experiences.c.id.in_(sorted(ids)))
+    )
+    return {row.id: row.name for row in rows}
+
+
+MESSAGE_COLUMNS = (
+    "project_id",
+    "endpoint_id",
+    "webhook_id",
+    "event_type",
+    "payload",
+    "status",
+    "tries",
+    "next_attempt_at",
+    "created_at",
+)
+
+
+def insert_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """New pending messages, written in bulk: ingestion pays for these on every batch."""
+    values = driver_values(connection.dialect)
+    uuid_, json, time = values.bind_uuid, values.bind_json, values.bind_time
+    tuples = [
+        (
+            uuid_(row["project_id"]),
+            uuid_(row["endpoint_id"]),
+            row["webhook_id"],
+            row["event_type"],
+            json(row["payload"]),
+            "pending",
+            0,
+            time(row["created_at"]),
+            time(row["created_at"]),
+        )
+        for row in rows
+    ]
+    insert_many_ignoring_duplicates(connection, messages, MESSAGE_COLUMNS, tuples)
+
+
+def without_waiting_for_disk(connection: Connection) -> None:
+    """Commit the worker's bookkeeping without waiting for the disk (PostgreSQL).
+
+    Safe because no webhook depends on it: the message itself was committed durably with
+    its event. A database crash can only forget a claim (the message is claimed again) or a
+    try (it is sent again, and receivers de-duplicate by ``webhook-id``), so delivery stays
+    at least once while a worker's commits no longer each wait for an fsync.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+
+
+def due_messages(now: datetime, limit: int, *, postgres: bool) -> Select[Any]:
+    """Pending messages whose time has come and that no live lease holds, oldest first.
+
+    On PostgreSQL, ``SKIP LOCKED`` lets several workers claim side by side: each skips the
+    rows another is claiming instead of waiting for them.
+    """
+    statement = (
+        select(messages.c.id)
+        .join(endpoints, endpoints.c.id == messages.c.endpoint_id)
+        .where(
+            messages.c.status == "pending",
+            messages.c.next_attempt_at <= now,
+            or_(messages.c.lease_until.is_(None), messages.c.lease_until < now),
+            endpoints.c.enabled.is_(True),
+        )
+        .order_by(messages.c.next_attempt_at, messages.c.id)
+        .limit(limit)
+    )
+    if postgres:
+        statement = statement.with_for_update(skip_locked=True, of=messages)
+    return statement
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    """A message leased to a worker, with what sending it needs from its endpoint."""
+
+    id: int
+    project_id: uuid.UUID
+    endpoint_id: uuid.UUID
+    webhook_id: str
+    event_type: str
+    payload: dict[str, Any]
+    tries: int
+    url: str
+    secret: str
+    previous_secret: str | None
+    previous_secret_expires_at: datetime | None
+
+
+_CLAIMED = (
+    messages.c.id,
+    messages.c.project_id,
+    messages.c.endpoint_id,
+    messages.c.webhook_id,
+    messages.c.event_type,
+    messages.c.payload,
+    messages.c.tries,
+)
+_TARGET = (
+    endpoints.c.id,
+    endpoints.c.url,
+    endpoints.c.secret,
+    endpoints.c.previous_secret,
+    endpoints.c.previous_secret_expires_at,
+)
+
+
+def claim(
+    connection: Connection, now: datetime, lease_until: datetime, token: str, limit: int
+) -> list[ClaimedMessage]:
+    """Take up to ``limit`` due messages under a lease, in one statement."""
+    due = due_messages(now, limit, postgres=connection.dialect.name == "postgresql")
+    taken = connection.execute(
+        update(messages)
+        .where(messages.c.id.in_(due))
+        .values(lease_until=lease_until, claim_token=token)
+        .returning(*_CLAIMED)
+    ).all()
+    if not taken:
+        return []
+    wanted = sorted({row.endpoint_id for row in taken})
+    targets = {
+        row.id: row
+        for row in connection.execute(select(*_TARGET).where(endpoints.c.id.in_(wanted)))
+    }
+    return sorted(
+        (_claimed(row, targets[row.endpoint_id]) for row in taken), key=lambda message: message.id
+    )
+
+
+def _claimed(row: Any, target: Any) -> ClaimedMessage:
+    return ClaimedMessage(
+        **row._asdict(),
+        url=target.url,
+        secret=target.secret,
+        previous_secret=target.previous_secret,
+        previous_secret_expires_at=target.previous_secret_expires_at,
+    )
+
+
+ATTEMPT_COLUMNS = (
+    "project_id",
+    "message_id",
+    "endpoint_id",
+    "attempted_at",
+    "duration_ms",
+    "status_code",
+    "response_body",
+    "error",
+    "succeeded",
+)
+
+
+def insert_attempts(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Attempts, written in bulk: a worker records its tries a batch at a time."""
+    values = driver_values(connection.dialect)
+    tuples = [
+        (
+            values.bind_uuid(row["project_id"]),
+            row["message_id"],
+            values.bind_uuid(row["endpoint_id"]),
+            values.bind_time(row["attempted_at"]),
+            *(row[name] for name in ATTEMPT_COLUMNS[4:]),
+        )
+        for row in rows
+    ]
+    insert_many_ignoring_duplicates(connection, attempts, ATTEMPT_COLUMNS, tuples)
+
+
+def settle(connection: Connection, message_id: int, token: str, values: dict[str, Any]) -> bool:
+    """Record a try's result on its message, if this worker's claim still holds it."""
+    result = connection.execute(
+        update(messages)
+        .where(messages.c.id == message_id, messages.c.claim_token == token)
+        .values(lease_until=None, claim_token=None, **values)
+    )
+    return result.rowcount == 1
+
+
+def release(connection: Connection, message_ids: Sequence[int], token: str) -> None:
+    """End this claim's lease on messages it did not send."""
+    connection.execute(
+        update(messages)
+        .where(messages.c.id.in_(message_ids), messages.c.claim_token == token)
+        .values(lease_until=None, claim_token=None)
+    )
+
+
+def settle_delivered(
+    connection: Connection, message_ids: Sequence[int], token: str, now: datetime
+) -> list[uuid.UUID]:
+    """Mark delivered the messages this claim still holds; the endpoint of each."""
+    result = connection.execute(
+        update(messages)
+        .where(messages.c.id.in_(message_ids), messages.c.claim_token == token)
+        .values(
+            status="delivered",
+            tries=messages.c.tries + 1,
+            delivered_at=now,
+            next_attempt_at=None,
+            lease_until=None,
+            claim_token=None,
+        )
+        .returning(messages.c.endpoint_id)
+    )
+    return list(result.scalars())
+
+
+def count_failure(connection: Connection, endpoint_id: uuid.UUID, limit: int) -> bool:
+    """One more message given up; disables the endpoint at ``limit``. Whether it just was."""
+    connection.execute(
+        update(endpoints)
+        .where(endpoints.c.id == endpoint_id)
+        .values(failed_in_row=endpoints.c.failed_in_row + 1)
+    )
+    result = connection.execute(
+        update(endpoints)
+        .where(
+            endpoints.c.id == endpoint_id,
+            endpoints.c.enabled.is_(True),
+            endpoints.c.failed_in_row >= limit,
+        )
+        .values(enabled=False, disabled_reason=f"{limit} messages in a row failed")
+    )
+    return result.rowcount == 1
+
+
+def reset_failures(connection: Connection, endpoint_id: uuid.UUID) -> None:
+    connection.execute(
+        update(endpoints)
+        .where(endpoints.c.id == endpoint_id, endpoints.c.failed_in_row != 0)
+        .values(failed_in_row=0)
+    )
+
+
+def requeue(connection: Connection, project_id: uuid.UUID, now: datetime, *conditions: Any) -> int:
+    """Send matching messages again from the first try (replay); how many there were."""
+    result = connection.execute(
+        update(messages)
+        .where(messages.c.project_id == project_id, and_(*conditions))
+        .values(status="pending", tries=0, next_attempt_at=now, delivered_at=None)
+    )
+    return int(result.rowcount)

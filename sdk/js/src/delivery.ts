@@ -1,0 +1,128 @@
+/**
+ * Sending the queue: one batch at a time, retried with backoff until the collector has
+ * answered for every message, and handed to `sendBeacon` when the page goes away.
+ */
+
+import { backoff } from "./backoff";
+import { batches, byteLength, MAX_BATCH_BYTES, MAX_KEEPALIVE_BYTES, type Message, takeBatch } from "./batch";
+import type { Queue } from "./queue";
+import { beacon, type Outcome, payload, post, type Rejection } from "./transport";
+
+export const MAX_BATCH_COUNT = 100;
+
+const ids = (batch: Message[]): Set<string> => new Set(batch.map((message) => message.messageId));
+
+export interface DeliveryOptions {
+  url: string;
+  writeKey: string;
+  flushAt: number;
+  flushInterval: number;
+  /** Messages the collector stored. */
+  sent(messages: Message[]): void;
+  /** A message the collector named as invalid: it is dropped, since sending it again cannot help. */
+  rejected(message: Message, errors: unknown): void;
+  retrying(delay: number, reason: unknown): void;
+}
+
+export interface Delivery {
+  /** Start sending (consent given, not opted out); stopped, messages only wait in the queue. */
+  enabled: boolean;
+  added(): void;
+  flush(force?: boolean): Promise<void>;
+  /** The page is hidden or going away: beacon what is not already on its way. */
+  hide(): void;
+  /** The network is back: retry now rather than at the end of the backoff. */
+  online(): void;
+}
+
+export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery {
+  const { url, writeKey } = options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let retryAt = 0;
+  let attempt = 0;
+  let running: Promise<void> | undefined;
+  let inFlight = new Set<string>();
+  // After a request refused as a whole, its messages go one by one to find the invalid ones.
+  let alone = 0;
+
+  const wake = (delay: number): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void delivery.flush(), delay);
+  };
+  const settle = (batch: Message[], rejections: Rejection[]): void => {
+    queue.remove(ids(batch));
+    for (const { index, errors } of rejections) if (batch[index]) options.rejected(batch[index]!, errors);
+    const sent = batch.filter((_, index) => !rejections.some((rejection) => rejection.index === index));
+    if (sent.length) options.sent(sent);
+  };
+  const answered = (batch: Message[], outcome: Outcome): boolean => {
+    if (outcome.kind === "retry") {
+      const delay = Math.max(outcome.after ?? 0, backoff(attempt++));
+      retryAt = Date.now() + delay;
+      options.retrying(delay, outcome.reason);
+      wake(delay);
+      return false;
+    }
+    attempt = 0;
+    if (outcome.kind === "invalid" && batch.length > 1) {
+      alone = batch.length;
+      return true;
+    }
+    if (alone) alone--;
+    const errors = outcome.kind === "invalid" ? outcome.errors : undefined;
+    settle(batch, outcome.kind === "sent" ? outcome.rejected : [{ index: 0, messageId: null, errors }]);
+    return true;
+  };
+  const send = async (batch: Message[]): Promise<boolean> => {
+    const body = payload(writeKey, batch, Date.now());
+    inFlight = ids(batch);
+    const outcome = await post(url, body, byteLength(body) <= MAX_KEEPALIVE_BYTES);
+    inFlight = new Set();
+    return answered(batch, outcome);
+  };
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      const batch = takeBatch(queue.items, alone ? 1 : MAX_BATCH_COUNT, MAX_BATCH_BYTES);
+      if (!delivery.enabled || !batch.length || !(await send(batch))) return;
+    }
+  };
+
+  const delivery: Delivery = {
+    enabled: false,
+    added() {
+      if (!delivery.enabled || Date.now() < retryAt) return;
+      if (queue.items.length >= options.flushAt) void delivery.flush();
+      else if (!timer) wake(options.flushInterval);
+    },
+    flush(force) {
+      clearTimeout(timer);
+      timer = undefined;
+      if (!force && Date.now() < retryAt) {
+        wake(retryAt - Date.now());
+        return Promise.resolve();
+      }
+      running ||= drain().finally(() => (running = undefined));
+      return running;
+    },
+    hide() {
+      queue.save();
+      if (!delivery.enabled) return;
+      // While the collector is failing, a beacon may fail too and nobody would know: the
+      // messages stay stored as well, for the next page (the collector drops the copies).
+      const troubled = Date.now() < retryAt;
+      const waiting = queue.items.filter((message) => !inFlight.has(message.messageId));
+      for (const batch of batches(waiting, MAX_BATCH_COUNT, MAX_KEEPALIVE_BYTES)) {
+        if (!beacon(url, payload(writeKey, batch, Date.now()))) return;
+        if (troubled) continue;
+        queue.remove(ids(batch));
+        options.sent(batch);
+      }
+    },
+    online() {
+      retryAt = 0;
+      attempt = 0;
+      void delivery.flush();
+    },
+  };
+  return delivery;
+}

@@ -1,0 +1,153 @@
+/**
+ * Onboarding flows and surveys: fetch what `GET /v1/flows` delivers to this person, decide
+ * when each is due from its trigger, and load its widget from the add-on only then, so a
+ * page that shows nothing never downloads any widget code.
+ */
+
+import { browser } from "./env";
+import { delayOf, onEvent, onPage, type Trigger } from "./triggers";
+import type { DeliveredExperience, MountedWidget, Properties, WidgetHost, WidgetModule } from "./widget-host";
+
+/** The reserved events after which an experience no longer holds the screen. */
+const FINISHED = ["Flow Completed", "Flow Dismissed", "Survey Responded", "Survey Dismissed"];
+
+export interface FlowsOptions {
+  host: string;
+  writeKey: string;
+  assetsBase: string;
+  locale: string;
+  /** The query that names this person to `GET /v1/flows`. */
+  who(): Record<string, string | undefined>;
+  sessionId(): string;
+  track(event: string, properties: Properties): void;
+  debug(message: string, detail?: unknown): void;
+}
+
+export interface Flows {
+  /** Fetch what is delivered now and show what is due on this page. */
+  load(): Promise<void>;
+  /** Every track call: widgets listening for it, and `event` triggers. */
+  tracked(event: string, properties: Properties): void;
+  show(id: string): Promise<boolean>;
+  /** Remove every widget and timer (logout, opt-out). */
+  clear(): void;
+}
+
+/** The add-on module that renders an experience: one per flow type, one for all surveys. */
+export function moduleOf(experience: DeliveredExperience): string | undefined {
+  if (experience.kind === "survey") return "survey.js";
+  // Flow types name their module (tour.js, checklist.js, …); nothing else becomes a path.
+  return /^[a-z_]+$/.test(experience.type) ? `${experience.type}.js` : undefined;
+}
+
+/** The experiences of a `GET /v1/flows` answer, highest priority first. */
+export function experiencesOf(answer: unknown): DeliveredExperience[] {
+  const body = (answer ?? {}) as { flows?: unknown; surveys?: unknown };
+  const list = (items: unknown, kind: "flow" | "survey"): DeliveredExperience[] =>
+    Array.isArray(items) ? items.map((item: Properties) => ({ ...item, kind }) as DeliveredExperience) : [];
+  const all = [...list(body.flows, "flow"), ...list(body.surveys, "survey")];
+  return all.sort((a, b) => ((b.priority as number) || 0) - ((a.priority as number) || 0));
+}
+
+export function createFlows(options: FlowsOptions): Flows {
+  let delivered: DeliveredExperience[] = [];
+  let showing: string | undefined;
+  const mounted: MountedWidget[] = [];
+  const shown = new Set<string>();
+  const listeners = new Set<(event: string, properties: Properties) => void>();
+  let timers: ReturnType<typeof setTimeout>[] = [];
+  let loading: Promise<unknown> | undefined;
+
+  const fetchDelivered = async (): Promise<DeliveredExperience[]> => {
+    const query = new URLSearchParams({ writeKey: options.writeKey, locale: options.locale });
+    const params = { ...options.who(), sessionId: options.sessionId(), url: browser()!.location.href };
+    for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
+    const response = await fetch(`${options.host}/v1/flows?${query}`, { credentials: "omit" });
+    const answer: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return experiencesOf(answer);
+    options.debug(`/v1/flows: ${response.status}`, answer);
+    return [];
+  };
+  let styled = false;
+  const stylesheet = (): void => {
+    const document = browser()!.document;
+    const href = `${options.assetsBase}widgets.css`;
+    if (!styled) document.head.appendChild(Object.assign(document.createElement("link"), { rel: "stylesheet", href }));
+    styled = true;
+  };
+  const host = (experience: DeliveredExperience): WidgetHost => ({
+    track: options.track,
+    onTrack(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async refresh() {
+      delivered = await fetchDelivered();
+      return delivered.find((other) => other.id === experience.id);
+    },
+    locale: options.locale,
+    sessionId: options.sessionId(),
+    assetsBase: options.assetsBase,
+    debug: options.debug,
+  });
+  // The app's own `show(id)` may show an experience again (a help menu opened twice).
+  const present = async (experience: DeliveredExperience, again = false): Promise<boolean> => {
+    const file = moduleOf(experience);
+    if (showing || (shown.has(experience.id) && !again) || !file) return false;
+    showing = experience.id;
+    shown.add(experience.id);
+    try {
+      stylesheet();
+      const widget = (await import(/* @vite-ignore */ options.assetsBase + file)) as WidgetModule;
+      mounted.push(widget.mount(experience, host(experience)));
+      return true;
+    } catch (error) {
+      showing = undefined;
+      options.debug(`cannot show ${experience.id}`, error);
+      return false;
+    }
+  };
+  const schedule = (): void => {
+    const href = browser()!.location.href;
+    const due = delivered.find((experience) => onPage(trigger(experience), href) && !shown.has(experience.id));
+    if (due) void present(due);
+    for (const experience of delivered) {
+      const delay = delayOf(trigger(experience));
+      if (delay !== undefined) timers.push(setTimeout(() => void present(experience), delay));
+    }
+  };
+
+  const flows: Flows = {
+    async load() {
+      delivered = await (loading = fetchDelivered());
+      timers.forEach(clearTimeout);
+      timers = [];
+      schedule();
+    },
+    tracked(event, properties) {
+      for (const listener of [...listeners]) listener(event, properties);
+      const id = properties.flow_id ?? properties.survey_id;
+      if (FINISHED.includes(event) && id === showing) showing = undefined;
+      const due = delivered.find((experience) => onEvent(trigger(experience), event));
+      if (due) void present(due);
+    },
+    async show(id) {
+      // Called right after init, the first answer may not even be asked for yet: wait for it.
+      await (loading || flows.load());
+      const experience = delivered.find((other) => other.id === id);
+      if (!experience) options.debug(`${id} is not delivered now`);
+      return experience ? present(experience, true) : false;
+    },
+    clear() {
+      timers.forEach(clearTimeout);
+      timers = [];
+      for (const widget of mounted.splice(0)) widget.destroy();
+      listeners.clear();
+      delivered = [];
+      showing = undefined;
+    },
+  };
+  return flows;
+}
+
+const trigger = (experience: DeliveredExperience): Trigger => (experience.trigger ?? {}) as Trigger;

@@ -1,0 +1,31 @@
+/**
+ * Which tabs are alive, through the Web Locks API: each tab holds a lock named after it for
+ * its whole life, and the browser releases it when the tab closes or crashes.
+ */
+
+import { browser } from "./env";
+
+const locks = (): LockManager | undefined => browser()?.navigator.locks;
+
+export const supported = (): boolean => !!locks();
+
+/** Hold `name` until the tab goes away; `granted` runs once it is held. */
+export function holdForever(name: string, granted: () => void): void {
+  void locks()?.request(name, () => {
+    granted();
+    return new Promise<void>(() => undefined);
+  });
+}
+
+/** The names of the locks held now by any tab of this origin. */
+export async function heldLocks(): Promise<Set<string>> {
+  const state = await locks()!.query();
+  return new Set((state.held ?? []).map((lock) => lock.name ?? ""));
+}
+
+/** Run `action` while holding `name`: one tab at a time runs it. */
+export async function exclusively(name: string, action: () => void): Promise<void> {
+  const manager = locks();
+  if (manager) await manager.request(name, action);
+  else action();
+}

@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { afterEach, test } from "node:test";
+import type { Message } from "../src/batch";
+import { STALE_MS, createQueue } from "../src/queue";
+import { memoryStore, type Store } from "../src/storage";
+import { installLocks, installWindow, removeWindow, ticks } from "./fakes";
+
+afterEach(removeWindow);
+
+const message = (id: string): Message => ({ type: "track", messageId: id, event: "E" });
+const ids = (messages: Message[]): string[] => messages.map((m) => m.messageId);
+
+function countingStore(): Store & { writes: number } {
+  const store = memoryStore();
+  const counted = { ...store, writes: 0, set: (key: string, value: string) => (counted.writes++, store.set(key, value)) };
+  return counted;
+}
+
+test("messages wait in the order they were added", () => {
+  const queue = createQueue("p_", 10);
+  queue.add(message("a"));
+  queue.add(message("b"));
+  assert.deepEqual(ids(queue.items), ["a", "b"]);
+});
+
+test("past the size limit the oldest messages are dropped and returned", () => {
+  const queue = createQueue("p_", 2);
+  queue.add(message("a"));
+  queue.add(message("b"));
+  assert.deepEqual(ids(queue.add(message("c"))), ["a"]);
+  assert.deepEqual(ids(queue.items), ["b", "c"]);
+});
+
+test("many calls in one task write storage once", async () => {
+  const store = countingStore();
+  const queue = createQueue("p_", 1000);
+  await queue.attach(store);
+  await ticks();
+  const before = store.writes;
+  for (let i = 0; i < 500; i++) queue.add(message(`m${i}`));
+  await ticks();
+  assert.equal(store.writes - before, 1);
+});
+
+test("nothing is stored before a store is attached", async () => {
+  const store = countingStore();
+  const queue = createQueue("p_", 10);
+  queue.add(message("a"));
+  await ticks();
+  await queue.attach(store);
+  await ticks();
+  assert.equal(JSON.parse(store.get(store.keys()[0]!)!).m.length, 1);
+});
+
+test("an emptied queue leaves nothing in storage", async () => {
+  const store = memoryStore();
+  const queue = createQueue("p_", 10);
+  await queue.attach(store);
+  queue.add(message("a"));
+  await ticks();
+  queue.remove(new Set(["a"]));
+  await ticks();
+  assert.deepEqual(store.keys(), []);
+});
+
+test("the queue of a page that crashed long ago is adopted, oldest first", async () => {
+  let now = 0;
+  const store = memoryStore();
+  const crashed = createQueue("p_", 10, () => now);
+  await crashed.attach(store);
+  crashed.add(message("old"));
+  await ticks();
+  now = STALE_MS + 1;
+  const next = createQueue("p_", 10, () => now);
+  await next.attach(store);
+  next.add(message("new"));
+  assert.equal(await next.adopt(), 1);
+  assert.deepEqual(ids(next.items), ["old", "new"]);
+  assert.equal(store.keys().length, 1);
+});
+
+test("without Web Locks, a recently active tab keeps its queue", async () => {
+  const store = memoryStore();
+  const live = createQueue("p_", 10);
+  await live.attach(store);
+  live.add(message("a"));
+  await ticks();
+  const other = createQueue("p_", 10);
+  await other.attach(store);
+  assert.equal(await other.adopt(), 0);
+});
+
+test("with Web Locks, the queue of a live tab is never taken", async () => {
+  installWindow();
+  installLocks();
+  const store = memoryStore();
+  const live = createQueue("p_", 10);
+  await live.attach(store);
+  live.add(message("a"));
+  await ticks();
+  const other = createQueue("p_", 10);
+  await other.attach(store);
+  assert.equal(await other.adopt(), 0);
+  assert.deepEqual(other.items, []);
+});
+
+test("with Web Locks, the queue of a closed tab is adopted at once", async () => {
+  installWindow();
+  const locks = installLocks();
+  const store = memoryStore();
+  const closed = createQueue("p_", 10);
+  await closed.attach(store);
+  closed.add(message("a"));
+  await ticks();
+  const [key] = store.keys();
+  locks.release(key!);
+  await ticks();
+  const other = createQueue("p_", 10);
+  await other.attach(store);
+  assert.equal(await other.adopt(), 1);
+  assert.deepEqual(ids(other.items), ["a"]);
+});
+
+test("an adopted message this tab already has is not taken twice", async () => {
+  let now = 0;
+  const store = memoryStore();
+  const first = createQueue("p_", 10, () => now);
+  await first.attach(store);
+  first.add(message("a"));
+  await ticks();
+  now = STALE_MS + 1;
+  const second = createQueue("p_", 10, () => now);
+  second.add(message("a"));
+  await second.attach(store);
+  assert.equal(await second.adopt(), 0);
+  assert.deepEqual(ids(second.items), ["a"]);
+});
+
+test("queues of other projects are left alone", async () => {
+  let now = 0;
+  const store = memoryStore();
+  const other = createQueue("q_", 10, () => now);
+  await other.attach(store);
+  other.add(message("a"));
+  await ticks();
+  now = STALE_MS + 1;
+  const mine = createQueue("p_", 10, () => now);
+  await mine.attach(store);
+  assert.equal(await mine.adopt(), 0);
+});
+
+test("a queue can rewrite its messages and be cleared", () => {
+  const queue = createQueue("p_", 10);
+  queue.add(message("a"));
+  queue.replace((m) => ({ ...m, anonymousId: "x" }));
+  assert.equal(queue.items[0]!.anonymousId, "x");
+  queue.clear();
+  assert.deepEqual(queue.items, []);
+});
