@@ -201,12 +201,18 @@ class WidgetHarness:
                 "id => window.waypostHarness.mount(id).then(() => undefined)", experience_id
             )
             return
-        self.page.wait_for_function(
-            """id => document.querySelector(`waypost-widget[data-id="${id}"]`)
-                || (window.waypost.show && window.waypost.show(id))""",
-            arg=experience_id,
-            timeout=SETTLE_MS,
+        shown = self.page.evaluate(
+            """async id => {
+                for (let tries = 0; tries < 200; tries++) {
+                    if (document.querySelector(`waypost-widget[data-id="${id}"]`)) return true;
+                    if (window.waypost.show && (await window.waypost.show(id))) return true;
+                    await new Promise(wait => setTimeout(wait, 50));
+                }
+                return false;
+            }""",
+            experience_id,
         )
+        assert shown, f"the SDK did not show {experience_id}"
         self.page.wait_for_selector(f'waypost-widget[data-id="{experience_id}"]', state="attached")
 
     def track(self, event: str, properties: dict[str, Any] | None = None) -> None:

@@ -9,7 +9,7 @@ import type { PageContext } from "../router";
 import { dataTable } from "../table";
 
 const DAYS = 14;
-const EVENT_CAP = 20_000;
+const EVENT_CAP = 50_000;
 
 interface StoredEvent {
   type: string;
@@ -25,8 +25,10 @@ interface Answer {
   responded_at: string;
 }
 
-function perDay(events: StoredEvent[]): { labels: string[]; counts: number[]; persons: number[] } {
-  const labels = Array.from({ length: DAYS }, (_, index) => day(daysAgo(DAYS - 1 - index)));
+/** Counts per day; when the events were capped, only the days they cover completely. */
+function perDay(events: StoredEvent[], capped: boolean): { labels: string[]; counts: number[]; persons: number[] } {
+  const lastDay = capped ? (events[events.length - 1]?.timestamp.slice(0, 10) ?? "") : "9999";
+  const labels = Array.from({ length: DAYS }, (_, index) => day(daysAgo(DAYS - 1 - index))).filter((label) => label < lastDay);
   const counts = new Map<string, number>();
   const persons = new Map<string, Set<string>>();
   for (const event of events) {
@@ -76,7 +78,7 @@ export async function renderOverview({ api, main }: PageContext): Promise<void> 
     listExperiences(api, "survey", { status: "live" }),
   ]);
   const [answers, progress] = await Promise.all([latestAnswers(api, surveys), onboarding(api, flows)]);
-  const daily = perDay(events);
+  const daily = perDay(events, capped);
   const persons = new Set(events.map((event) => event.personId).filter(Boolean)).size;
   replace(
     main,
@@ -84,7 +86,7 @@ export async function renderOverview({ api, main }: PageContext): Promise<void> 
     h(
       "div",
       { class: "figures" },
-      figure(`Events, last ${DAYS} days`, number(events.length), capped ? `first ${number(EVENT_CAP)} counted` : undefined),
+      figure(`Events, last ${DAYS} days`, number(events.length), capped ? `the first ${number(EVENT_CAP)}, up to ${daily.labels[daily.labels.length - 1] ?? "today"}` : undefined),
       figure("Active persons", number(persons)),
       figure("Live flows", number(flows.length)),
       figure("Live surveys", number(surveys.length)),
@@ -116,8 +118,8 @@ export async function renderOverview({ api, main }: PageContext): Promise<void> 
         dataTable(
           [
             { label: "Flow", value: (row) => row.name },
-            { label: "Started", value: (row) => row.started, numeric: true },
-            { label: "Completed", value: (row) => (row.started ? row.completed / row.started : null), cell: (row) => `${row.completed} (${percent(row.started ? row.completed / row.started : null, 0)})`, numeric: true },
+            { label: "Started", value: (row) => row.started, cell: (row) => number(row.started), numeric: true },
+            { label: "Completed", value: (row) => (row.started ? row.completed / row.started : null), cell: (row) => `${number(row.completed)} (${percent(row.started ? row.completed / row.started : null, 0)})`, numeric: true },
           ],
           progress,
           { pageSize: 10, empty: "No live flows." },

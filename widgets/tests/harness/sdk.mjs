@@ -24,5 +24,8 @@ export function start(config) {
     flushInterval: 50,
   });
   stub.identify(config.userId);
-  return new Promise((resolve) => script.addEventListener("load", resolve));
+  return new Promise((resolve) => {
+    script.addEventListener("load", resolve);
+    script.addEventListener("error", () => resolve(state.errors.push(["the SDK did not load", script.src])));
+  });
 }

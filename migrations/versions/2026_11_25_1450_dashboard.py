@@ -1,8 +1,8 @@
 """Dashboard: users, their project memberships, sessions, failed sign-ins.
 
 Revision ID: 0007_dashboard
-Revises: 0004_webhooks
-Create Date: 2026-11-25 14:30:00
+Revises: 0006_scores
+Create Date: 2026-11-25 14:50:00
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_dashboard"
-down_revision: str | None = "0004_webhooks"
+down_revision: str | None = "0006_scores"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
