@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.auth.guards import project_for_secret_key
+from collector.auth.guards import bearer_token, project_for_secret_key
 from collector.db.engine import read_transaction, write_transaction
 from collector.errors import MalformedBody, ValidationFailed
 from collector.http.body import read_json
@@ -37,11 +37,19 @@ def _update_settings(
         return update_settings(connection, project_id, changes)
 
 
+def _for_caller(request: Request, details: dict[str, Any]) -> dict[str, Any]:
+    """Keep the identity secret on servers: a dashboard session is a browser, a key is not."""
+    if bearer_token(request) is None:
+        details.pop("identity_secret", None)
+    return details
+
+
 async def project(request: Request) -> Response:
     engine = engine_of(request)
     project_id = await run_in_threadpool(project_for_secret_key, engine, request)
     if request.method == "GET":
-        return JSONResponse(await run_in_threadpool(_details, engine, project_id))
+        details = await run_in_threadpool(_details, engine, project_id)
+        return JSONResponse(_for_caller(request, details))
     body = await read_json(request, MAX_SETTINGS_BYTES)
     if not isinstance(body, dict):
         raise MalformedBody("body must be a JSON object")
@@ -49,7 +57,8 @@ async def project(request: Request) -> Response:
         changes = _update.load(body)["settings"]
     except ValidationError as error:
         raise ValidationFailed("invalid project settings", fields=error.messages_dict) from None
-    return JSONResponse(await run_in_threadpool(_update_settings, engine, project_id, changes))
+    details = await run_in_threadpool(_update_settings, engine, project_id, changes)
+    return JSONResponse(_for_caller(request, details))
 
 
 routes = [Route("/project", project, methods=["GET", "PATCH"], name="project")]

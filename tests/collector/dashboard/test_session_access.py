@@ -23,6 +23,17 @@ def test_a_session_reads_its_project_through_the_admin_api(
     assert response.json()["id"] == str(project.id)
 
 
+def test_a_session_never_receives_the_identity_secret(
+    client: TestClient, signed_in: dict[str, Any], project: CreatedProject
+) -> None:
+    read = client.get("/api/v1/project", headers=session_headers(project))
+    changed = client.patch(
+        "/api/v1/project", json=THROTTLE, headers=session_headers(project, signed_in)
+    )
+    assert "identity_secret" not in read.json()
+    assert "identity_secret" not in changed.json()
+
+
 def test_a_session_without_membership_is_403(
     client: TestClient, signed_in: dict[str, Any], other_project: CreatedProject
 ) -> None:
