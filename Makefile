@@ -48,9 +48,10 @@ widgets/dist/.built: widgets/package.json $(wildcard widgets/package-lock.json w
 
 browser-sdk: $(SDK_JS_BUILT) $(WIDGETS_BUILT)
 
-# Type-checks the SDK and runs its unit tests with node's own runner.
+# Type-checks the SDK and the widgets and runs their unit tests with node's own runner.
 browser-sdk-test: browser-sdk
 	cd sdk/js && npm run typecheck && npm test
+	$(if $(WIDGETS_BUILT),cd widgets && npm run typecheck && npm test)
 
 # Serves the demo SaaS app (examples/demo_saas) on DEMO_PORT beside the collector; Ctrl-C stops both.
 run: $(STAMP) dashboard browser-sdk
