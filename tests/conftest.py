@@ -222,12 +222,19 @@ class LiveServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-@pytest.fixture
-def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    """A real uvicorn serving the collector over ``db_url``'s database."""
-    server = LiveServer(db_url, tmp_path / "server.log")
+@contextmanager
+def running_server(database_url: str, log_path: Path) -> Iterator[LiveServer]:
+    """A ``LiveServer`` started for the ``with`` block and always stopped after it."""
+    server = LiveServer(database_url, log_path)
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """A real uvicorn serving the collector over ``db_url``'s database."""
+    with running_server(db_url, tmp_path / "server.log") as server:
+        yield server

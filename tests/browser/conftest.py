@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from tests import factories
 from tests.browser.dashboard_site import DashboardSite
 from tests.browser.sdk_site import Collector, Proxy, Site
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, running_server
 
 CHROMIUM = os.environ.get("WAYPOST_TEST_CHROMIUM", "/usr/bin/chromium")
 # Without the networking flags Chromium keeps dialling out, which this closed network refuses.
@@ -72,12 +72,8 @@ def artifacts_dir() -> Path:
 @pytest.fixture(scope="session")
 def dashboard_server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One collector for the dashboard's tests: each test has a project of its own."""
-    server = LiveServer(db_url, tmp_path_factory.mktemp("dashboard") / "server.log")
-    server.start()
-    try:
+    with running_server(db_url, tmp_path_factory.mktemp("dashboard") / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -92,12 +88,8 @@ def dashboard_site(dashboard_server: LiveServer, engine: Engine) -> DashboardSit
 @pytest.fixture(scope="module")
 def sdk_server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One live collector for a module of browser SDK tests; each test has its own project."""
-    server = LiveServer(db_url, tmp_path_factory.mktemp("sdk-server") / "server.log")
-    server.start()
-    try:
+    with running_server(db_url, tmp_path_factory.mktemp("sdk-server") / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

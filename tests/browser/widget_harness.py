@@ -31,7 +31,7 @@ from sqlalchemy import Engine
 
 from collector.projects.service import CreatedProject
 from tests import factories
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDGETS = ROOT / "widgets"
@@ -268,12 +268,8 @@ def widget_app(widgets_dist: Path) -> Iterator[AppServer]:
 @pytest.fixture(scope="session")
 def widget_server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """``waypost serve`` over the session's database; each test has a project of its own."""
-    server = LiveServer(db_url, tmp_path_factory.mktemp("collector") / "server.log")
-    server.start()
-    try:
+    with running_server(db_url, tmp_path_factory.mktemp("collector") / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
