@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.applications import Starlette
 
+from collector.accounts.health_changes import Evaluation, evaluate_projects
 from collector.app import create_app
 from collector.auth.keys import KeyKind
 from collector.dashboard.users import add_membership, create_user, normalise_email
@@ -390,3 +391,29 @@ def user_add_project(email: str, project_id: uuid.UUID, database_url: str | None
     with _database(database_url) as engine, write_transaction(engine) as connection:
         add_membership(connection, email, project_id, now=datetime.now(UTC))
     _echo_json({"email": normalise_email(email), "project_id": str(project_id)})
+
+
+@main.group()
+def health() -> None:
+    """Account health: colours and their ``account.health_changed`` webhooks."""
+
+
+@health.command("evaluate")
+@click.option("--project", "project_id", type=click.UUID, help="Only this project (default: all).")
+@database_option
+def health_evaluate(project_id: uuid.UUID | None, database_url: str | None) -> None:
+    """Evaluate account health now and send a webhook for each account that changed colour."""
+    with _database(database_url) as engine:
+        found = evaluate_projects(engine, datetime.now(UTC), [project_id] if project_id else None)
+    _echo_json({"projects": [_evaluated(evaluation) for evaluation in found]})
+
+
+def _evaluated(evaluation: Evaluation) -> dict[str, Any]:
+    shown: dict[str, Any] = {"project_id": str(evaluation.project_id)}
+    if evaluation.skipped:
+        return {**shown, "skipped": True}
+    changes = [
+        {"group_id": c.group_id, "previous": c.previous, "current": c.current, "score": c.score}
+        for c in evaluation.changes
+    ]
+    return {**shown, "accounts": evaluation.accounts, "changes": changes}

@@ -30,6 +30,7 @@ OPERATIONS_LIMITS = (
     "rate_limit_burst_seconds",
     "retention_interval_seconds",
     "retention_batch_size",
+    "health_evaluation_seconds",
 )
 """Integer settings of rate limits and retention, read the same way from ``WAYPOST_*``."""
 
@@ -69,6 +70,9 @@ class Settings:
     """How often ``waypost serve`` deletes events past their project's retention (0: never)."""
     retention_batch_size: int = 5000
     """Events deleted per transaction, so ingestion never waits long for a retention sweep."""
+    health_evaluation_seconds: int = 900
+    """How often the webhook worker evaluates account health for ``account.health_changed``
+    (0: never; ``waypost health evaluate`` still does it on demand)."""
     worker_in_process: bool = False
     """Run the webhook delivery worker inside ``waypost serve`` (single-process SQLite setups)."""
     webhooks: WebhookSettings = dataclasses.field(default_factory=WebhookSettings)

@@ -126,6 +126,23 @@ class AccountMember(Base):
     joined_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class AccountHealthState(Base):
+    """An account's health colour when last evaluated: what a change is measured against."""
+
+    __tablename__ = "account_health_states"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    colour: Mapped[str] = mapped_column(String(8))
+    """``green``, ``yellow`` or ``red``."""
+    score: Mapped[float | None] = mapped_column(Double)
+    evaluated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Event(Base):
     """One Segment message as received, with its corrected timestamp and resolved person."""
 

@@ -5,6 +5,10 @@ claimed messages waiting for a sender, claiming a batch per transaction (see
 :meth:`Worker._wait_for_room`). On SIGTERM (or :meth:`Worker.stop`) it claims nothing more,
 hands the messages no sender has started back to the outbox, and returns once the
 deliveries in flight are settled; each is bounded by the delivery timeout.
+
+Beside deliveries it evaluates account health every ``WAYPOST_HEALTH_EVALUATION_SECONDS``
+(:mod:`collector.accounts.health_changes`), writing ``account.health_changed`` messages for
+it to send; stopping waits for the project being evaluated, not for the round.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from collector.accounts.health_changes import start_periodic_evaluation
 from collector.db.engine import build_engine
 from collector.settings import Settings
 from collector.webhooks.delivery import (
@@ -44,9 +49,11 @@ SETTLE_BATCH = 200
 
 
 class Worker:
-    def __init__(self, engine: Engine, delivery: Delivery) -> None:
+    def __init__(self, engine: Engine, delivery: Delivery, health_seconds: float = 0) -> None:
         self.engine = engine
         self.delivery = delivery
+        self.health_seconds = health_seconds
+        """How often account health is evaluated alongside deliveries (0: never)."""
         self.stopping = threading.Event()
         self._queued = 0
         """Messages claimed and not yet settled: waiting for a sender, in flight, or sent."""
@@ -65,6 +72,7 @@ class Worker:
         settings = self.delivery.settings
         settler = threading.Thread(target=self._settle_loop, name="webhook-settle")
         settler.start()
+        evaluator = start_periodic_evaluation(self.engine, self.health_seconds, self.stopping)
         waiting: dict[Future[None], tuple[ClaimedMessage, str]] = {}
         try:
             with ThreadPoolExecutor(settings.concurrency, thread_name_prefix="webhook") as pool:
@@ -84,6 +92,8 @@ class Worker:
             # Every delivery has been sent; record the last ones before returning.
             self._sent.put(None)
             settler.join()
+            if evaluator is not None:
+                evaluator.join()
         logger.info("webhook worker stopped")
 
     def _wait_for_room(self) -> int:
@@ -157,7 +167,9 @@ def run_worker(settings: Settings) -> None:
     restored on return.
     """
     engine = build_engine(settings.database_url, pool_size=settings.webhooks.concurrency + 2)
-    worker = Worker(engine, Delivery.from_settings(settings.webhooks))
+    worker = Worker(
+        engine, Delivery.from_settings(settings.webhooks), settings.health_evaluation_seconds
+    )
 
     def on_signal(number: int, _frame: FrameType | None) -> None:
         logger.info("webhook worker stopping on signal %d", number)
@@ -191,7 +203,9 @@ class InProcessWorker:
     """The worker on a thread of ``waypost serve``, sharing its engine."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.worker = Worker(engine, Delivery.from_settings(settings.webhooks))
+        self.worker = Worker(
+            engine, Delivery.from_settings(settings.webhooks), settings.health_evaluation_seconds
+        )
         self.thread = threading.Thread(target=self.worker.run, name="webhook-worker", daemon=True)
 
     def start(self) -> InProcessWorker:

@@ -113,6 +113,17 @@ def test_doing_everything_completes_the_checklist(
     assert progress(harness, checklist)["status"] == "completed"
 
 
+def test_the_completion_is_derived_from_the_items_not_sent_by_the_widget(
+    harness: WidgetHarness, checklist: dict[str, Any]
+) -> None:
+    harness.page.locator("#create").click()
+    harness.page.locator("#invite").click()
+    item(harness, "Read the guide").click()
+    expect(harness.dialog().get_by_text("You are all set")).to_be_visible()
+    assert progress(harness, checklist)["status"] == "completed"
+    assert harness.events("Flow Completed") == []
+
+
 def test_launcher_folds_and_unfolds_the_panel(
     harness: WidgetHarness, checklist: dict[str, Any]
 ) -> None:

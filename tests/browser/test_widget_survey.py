@@ -165,6 +165,26 @@ def test_dismissed_survey_stays_away_after_reload(harness: WidgetHarness) -> Non
     assert harness.responses(survey["id"]) == []
 
 
+def test_survey_shows_as_a_corner_popover_by_default(harness: WidgetHarness) -> None:
+    shown(harness, NPS)
+    dialog = harness.dialog()
+    expect(dialog).not_to_have_attribute("aria-modal", "true")
+    box, viewport = dialog.bounding_box(), harness.page.viewport_size
+    assert box is not None and viewport is not None
+    assert box["x"] + box["width"] > viewport["width"] - 40
+    assert box["y"] + box["height"] > viewport["height"] - 40
+
+
+def test_centred_survey_is_a_modal_over_the_page(harness: WidgetHarness) -> None:
+    shown(harness, {**NPS, "position": "center"})
+    dialog = harness.dialog()
+    expect(dialog).to_have_attribute("aria-modal", "true")
+    box, viewport = dialog.bounding_box(), harness.page.viewport_size
+    assert box is not None and viewport is not None
+    assert abs(box["x"] + box["width"] / 2 - viewport["width"] / 2) < 2
+    assert abs(box["y"] + box["height"] / 2 - viewport["height"] / 2) < 2
+
+
 def test_csat_is_rated_with_stars_that_light_up_to_the_choice(harness: WidgetHarness) -> None:
     shown(harness, {"name": "CSAT", "type": "csat"})
     stars = harness.dialog().get_by_role("radio")

@@ -2,7 +2,8 @@
  * Checklists: a launcher with the number of items left, and a panel listing each item with
  * its state. Items tick themselves when the person does the action (the collector completes
  * them from the matching event; the widget ticks at once and then adopts what the collector
- * reports) and by hand where the definition allows.
+ * reports) and by hand where the definition allows. The checklist is completed when its
+ * items are: the collector derives that from them, so the widget sends no `Flow Completed`.
  */
 
 import { returnFocus, trap } from "./a11y";
@@ -45,7 +46,6 @@ class Checklist {
   private readonly panel: HTMLDivElement;
   /** Listeners of the rendered rows, replaced with them. */
   private rows = new Scope();
-  private completed: boolean;
 
   constructor(
     private readonly experience: DeliveredExperience,
@@ -56,7 +56,6 @@ class Checklist {
     this.items = list<Item>(experience.items);
     this.done = new Set(this.progress()?.completed_items ?? []);
     this.record = recorder(experience, host);
-    this.completed = this.progress()?.status === "completed";
     this.launcher = h("button", { type: "button", class: "wp-launch", "aria-expanded": "false", "aria-controls": this.panelId });
     this.panel = h("div", { role: "dialog", class: "wp-panel", id: this.panelId, "aria-labelledby": `${this.panelId}-t`, tabindex: -1, hidden: true });
   }
@@ -75,14 +74,18 @@ class Checklist {
     this.render();
     if (!this.progress()) {
       this.record("Flow Started");
-      this.toggle(true);
+      // Opening by itself, the panel takes focus only when nothing holds it: never from the
+      // app's own fields, nor from a tour or survey shown beside it.
+      const active = document.activeElement;
+      this.toggle(true, !active || active === document.body);
     }
   }
 
-  private toggle(open: boolean): void {
+  /** Unfold or fold the panel, and move focus with it unless `focus` is false. */
+  private toggle(open: boolean, focus = true): void {
     this.panel.hidden = !open;
     this.launcher.setAttribute("aria-expanded", String(open));
-    (open ? this.panel : this.launcher).focus({ preventScroll: true });
+    if (focus) (open ? this.panel : this.launcher).focus({ preventScroll: true });
   }
 
   private tracked(event: string, properties: Properties): void {
@@ -108,17 +111,7 @@ class Checklist {
     this.render();
   }
 
-  /** Once every item is done, say so: the SDK then knows the checklist no longer needs the screen. */
-  private settle(): void {
-    const left = this.items.some((item) => !this.done.has(item.id));
-    if (!left && !this.completed) {
-      this.completed = true;
-      this.record("Flow Completed");
-    }
-  }
-
   private render(): void {
-    this.settle();
     const { t } = this.view;
     this.rows.dispose();
     this.rows = new Scope();

@@ -41,7 +41,7 @@ class Survey {
     this.questions = list<Question>(experience.questions);
     this.record = recorder(experience, host);
     const words = wordsFor(experience.type);
-    const modal = experience.position === "modal";
+    const modal = experience.position === "center";
     this.card = card(view, {
       title: text(experience.question) || (words.question ? view.t(words.question) : ""),
       modal,

@@ -25,6 +25,8 @@ MAX_CHOICES = 20
 MAX_REASK_DAYS = 3650
 DEFAULT_REASK_DAYS = 90
 QUESTION_TYPES = ("text", "single_choice", "multiple_choice")
+POSITIONS = ("corner", "center")
+"""Where the card shows: a popover in the corner that leaves the page usable, or a modal."""
 DIMENSIONS = ("product", "service")
 END = "end"
 """The branch target that ends the survey."""
@@ -148,6 +150,11 @@ class SurveySchema(ExperienceSchema):
     """The scales this type allows, in their stored shape; the first is the default."""
     SCALE_ERROR: ClassVar[str]
 
+    position = fields.String(
+        load_default=POSITIONS[0],
+        validate=validate.OneOf(POSITIONS),
+        metadata={"description": "corner popover, or center modal over a dimmed page"},
+    )
     follow_up = fields.Nested(FollowUpSchema, load_default=dict)
     questions = fields.List(
         fields.Nested(QuestionSchema),

@@ -99,7 +99,9 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
       ...fields,
       context: facts,
     };
-    if (byteLength(JSON.stringify(message)) > MAX_MESSAGE_BYTES) {
+    const json = JSON.stringify(message);
+    // A character is at most 3 bytes of UTF-8: most messages are small enough not to count.
+    if (json.length * 3 > MAX_MESSAGE_BYTES && byteLength(json) > MAX_MESSAGE_BYTES) {
       const errors = { _schema: ["message is larger than 32 KB"] };
       log("message refused", errors);
       emitter.emit("rejected", message, errors);

@@ -8,14 +8,28 @@ export type Win = Window & typeof globalThis;
 export const browser = (): Win | undefined =>
   typeof window === "undefined" ? undefined : window;
 
-/** A random UUID v4; `crypto.randomUUID` is missing outside secure contexts, so it is built there. */
+/** Random bytes drawn at once (for 256 ids): one call into the browser, not one per id. */
+const POOL_BYTES = 4096;
+let pool = new Uint8Array();
+let next = 0;
+
+/**
+ * A random UUID v4 from the browser's cryptographic generator. Every message needs one, and
+ * a call into `crypto` per id costs more than all the rest of `track()`: the bytes of many
+ * ids are drawn in one call.
+ */
 export function uuid(): string {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 15) | 64;
-  bytes[8] = (bytes[8]! & 63) | 128;
-  const hex = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  if (next >= pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES));
+    next = 0;
+  }
+  pool[next + 6] = (pool[next + 6]! & 15) | 64;
+  pool[next + 8] = (pool[next + 8]! & 63) | 128;
+  let id = "";
+  for (let i = 0; i < 16; i++) {
+    id += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + (pool[next++]! + 256).toString(16).slice(1);
+  }
+  return id;
 }
 
 /** What `action` returns, or `otherwise` when it throws (blocked storage, odd browsers). */

@@ -2,13 +2,21 @@
  * Onboarding flows and surveys: fetch what `GET /v1/flows` delivers to this person, decide
  * when each is due from its trigger, and load its widget from the add-on only then, so a
  * page that shows nothing never downloads any widget code.
+ *
+ * Tours, announcements and surveys take the person's attention: one of them at a time holds
+ * the screen, until it is completed, dismissed or answered. Launchers (checklists, resource
+ * centers, hotspot beacons) wait in a corner of the page and hold nothing, so an open
+ * checklist never keeps a due tour or survey away.
  */
 
 import { browser } from "./env";
 import { delayOf, onEvent, onPage, type Trigger } from "./triggers";
 import type { DeliveredExperience, MountedWidget, Properties, WidgetHost, WidgetModule } from "./widget-host";
 
-/** The reserved events after which an experience no longer holds the screen. */
+/** The flow types that wait for the person to open them and coexist with everything. */
+export const LAUNCHERS = ["checklist", "resource_center", "hotspot"];
+
+/** The reserved events after which an experience is gone from the page (and frees the screen). */
 const FINISHED = ["Flow Completed", "Flow Dismissed", "Survey Responded", "Survey Dismissed"];
 
 export interface FlowsOptions {
@@ -51,7 +59,8 @@ export function experiencesOf(answer: unknown): DeliveredExperience[] {
 
 export function createFlows(options: FlowsOptions): Flows {
   let delivered: DeliveredExperience[] = [];
-  let showing: string | undefined;
+  /** The experiences on the page until they finish, each with whether it holds the screen. */
+  const open = new Map<string, boolean>();
   const mounted: MountedWidget[] = [];
   const shown = new Set<string>();
   const listeners = new Set<(event: string, properties: Properties) => void>();
@@ -67,13 +76,6 @@ export function createFlows(options: FlowsOptions): Flows {
     if (response.ok) return experiencesOf(answer);
     options.debug(`/v1/flows: ${response.status}`, answer);
     return [];
-  };
-  let styled = false;
-  const stylesheet = (): void => {
-    const document = browser()!.document;
-    const href = `${options.assetsBase}widgets.css`;
-    if (!styled) document.head.appendChild(Object.assign(document.createElement("link"), { rel: "stylesheet", href }));
-    styled = true;
   };
   const host = (experience: DeliveredExperience): WidgetHost => ({
     track: options.track,
@@ -93,27 +95,30 @@ export function createFlows(options: FlowsOptions): Flows {
   // The app's own `show(id)` may show an experience again (a help menu opened twice).
   const present = async (experience: DeliveredExperience, again = false): Promise<boolean> => {
     const file = moduleOf(experience);
-    if (showing || (shown.has(experience.id) && !again) || !file) return false;
-    showing = experience.id;
+    // Surveys (nps, csat, ces) and every flow type but the launchers take the screen.
+    const holds = !LAUNCHERS.includes(experience.type);
+    const held = holds && [...open.values()].includes(true);
+    if (held || open.has(experience.id) || (shown.has(experience.id) && !again) || !file) return false;
+    open.set(experience.id, holds);
     shown.add(experience.id);
     try {
-      stylesheet();
+      // Each widget loads its stylesheet inside its own shadow root: nothing goes in the page's <head>.
       const widget = (await import(/* @vite-ignore */ options.assetsBase + file)) as WidgetModule;
       mounted.push(widget.mount(experience, host(experience)));
       return true;
     } catch (error) {
-      showing = undefined;
+      open.delete(experience.id);
       options.debug(`cannot show ${experience.id}`, error);
       return false;
     }
   };
   const schedule = (): void => {
     const href = browser()!.location.href;
-    const due = delivered.find((experience) => onPage(trigger(experience), href) && !shown.has(experience.id));
-    if (due) void present(due);
+    // Highest priority first: every launcher due here, and the first of the others.
     for (const experience of delivered) {
       const delay = delayOf(trigger(experience));
-      if (delay !== undefined) timers.push(setTimeout(() => void present(experience), delay));
+      if (onPage(trigger(experience), href)) void present(experience);
+      else if (delay !== undefined) timers.push(setTimeout(() => void present(experience), delay));
     }
   };
 
@@ -127,9 +132,8 @@ export function createFlows(options: FlowsOptions): Flows {
     tracked(event, properties) {
       for (const listener of [...listeners]) listener(event, properties);
       const id = properties.flow_id ?? properties.survey_id;
-      if (FINISHED.includes(event) && id === showing) showing = undefined;
-      const due = delivered.find((experience) => onEvent(trigger(experience), event));
-      if (due) void present(due);
+      if (FINISHED.includes(event)) open.delete(id as string);
+      for (const experience of delivered) if (onEvent(trigger(experience), event)) void present(experience);
     },
     async show(id) {
       // Called right after init, the first answer may not even be asked for yet: wait for it.
@@ -144,7 +148,7 @@ export function createFlows(options: FlowsOptions): Flows {
       for (const widget of mounted.splice(0)) widget.destroy();
       listeners.clear();
       delivered = [];
-      showing = undefined;
+      open.clear();
     },
   };
   return flows;

@@ -388,6 +388,15 @@ def test_survey_payload_carries_its_scale_and_questions(
     assert "progress" not in delivered
 
 
+@pytest.mark.parametrize("position", ["corner", "center"])
+def test_survey_payload_carries_its_position(
+    client: TestClient, project: CreatedProject, position: str
+) -> None:
+    define(client, project, "survey", nps(position=position))
+    [delivered] = flows_for(client, project, userId="user-1")["surveys"]
+    assert delivered["position"] == position
+
+
 # --- who may ask -----------------------------------------------------------------------------
 
 

@@ -60,6 +60,8 @@ REFUSALS = [
     pytest.param(ces(scale={"min": 0, "max": 10}), "scale", "10", id="ces on 0-10"),
     pytest.param(ces(scale={"min": "1", "max": 7}), "scale.min", "integer", id="string min"),
     pytest.param(ces(scale={"min": 1.5, "max": 7}), "scale.min", "integer", id="fractional"),
+    pytest.param(nps(position="top"), "position", "one of: corner, center", id="top position"),
+    pytest.param(nps(position=None), "position", "null", id="null position"),
     pytest.param(
         nps(questions=[{"id": "why", "type": "single_choice", "text": "Why?"}]),
         "questions.0.choices",
@@ -214,7 +216,12 @@ def test_minimal_nps_is_accepted_with_every_default() -> None:
         "throttle": {"reask_days": 90, "max_dismissals": 3},
         "question": NPS_QUESTION,
         "scale": {"min": 0, "max": 10},
+        "position": "corner",
     }
+
+
+def test_survey_may_show_as_a_centred_modal() -> None:
+    assert load_experience("survey", csat(position="center"))["position"] == "center"
 
 
 def test_nps_default_question_is_the_doc_s() -> None:

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, beforeEach, test } from "node:test";
+import { createFlows, type Flows } from "../src/flows";
+import { installWindow, removeWindow, type FakeWindow } from "./fakes";
+
+// Stand-in widget modules on disk, imported by the SDK as it imports the add-on's files.
+const STAND_IN = "export function mount(experience) { globalThis.mounted.push(experience.id); return { destroy() {} }; }";
+const assets = mkdtempSync(join(tmpdir(), "waypost-widgets-"));
+for (const type of ["tour", "announcement", "checklist", "hotspot", "resource_center", "survey"]) {
+  writeFileSync(join(assets, `${type}.js`), STAND_IN);
+}
+const mounted = (): string[] => (globalThis as unknown as { mounted: string[] }).mounted;
+
+let fake: FakeWindow;
+beforeEach(() => {
+  fake = installWindow();
+  (globalThis as unknown as { mounted: string[] }).mounted = [];
+});
+afterEach(removeWindow);
+
+type Trigger = Record<string, unknown>;
+const flow = (id: string, type: string, priority = 0, trigger: Trigger = { type: "page_load" }) => ({
+  id, type, version: 1, priority, trigger,
+});
+const survey = (id: string, trigger: Trigger = { type: "page_load" }) => flow(id, "nps", 0, trigger);
+
+/** Flows started on a page where `GET /v1/flows` delivers these flows and surveys. */
+async function loaded(delivered: { flows?: object[]; surveys?: object[] }): Promise<Flows> {
+  fake.answers.push({ status: 200, body: { flows: [], surveys: [], ...delivered } });
+  const flows = createFlows({
+    host: "https://collector.test",
+    writeKey: "wk_1",
+    assetsBase: `${pathToFileURL(assets).href}/`,
+    locale: "en",
+    who: () => ({ userId: "u1" }),
+    sessionId: () => "s1",
+    track: () => undefined,
+    debug: () => undefined,
+  });
+  await flows.load();
+  await imported();
+  return flows;
+}
+
+const imported = (): Promise<void> => new Promise((done) => setTimeout(done, 50));
+
+test("an open checklist does not keep a due tour away", async () => {
+  await loaded({ flows: [flow("list", "checklist", 9), flow("tour", "tour")] });
+  assert.deepEqual(mounted().sort(), ["list", "tour"]);
+});
+
+test("launchers coexist with each other and with a survey", async () => {
+  await loaded({
+    flows: [flow("list", "checklist"), flow("help", "resource_center"), flow("beacon", "hotspot")],
+    surveys: [survey("nps")],
+  });
+  assert.deepEqual(mounted().sort(), ["beacon", "help", "list", "nps"]);
+});
+
+test("of two tours due together only the higher priority one shows", async () => {
+  await loaded({ flows: [flow("low", "tour", 1), flow("high", "tour", 5)] });
+  assert.deepEqual(mounted(), ["high"]);
+});
+
+test("a survey due on an event waits while a tour holds the screen", async () => {
+  const flows = await loaded({ flows: [flow("tour", "tour")], surveys: [survey("nps", { type: "event", event: "Saved" })] });
+  flows.tracked("Saved", {});
+  await imported();
+  assert.deepEqual(mounted(), ["tour"]);
+});
+
+test("a completed tour frees the screen for the next due survey", async () => {
+  const flows = await loaded({ flows: [flow("tour", "tour")], surveys: [survey("nps", { type: "event", event: "Saved" })] });
+  flows.tracked("Flow Completed", { flow_id: "tour" });
+  flows.tracked("Saved", {});
+  await imported();
+  assert.deepEqual(mounted(), ["tour", "nps"]);
+});
+
+test("a survey due on an event shows while a checklist is open", async () => {
+  const flows = await loaded({ flows: [flow("list", "checklist")], surveys: [survey("nps", { type: "event", event: "Saved" })] });
+  flows.tracked("Saved", {});
+  await imported();
+  assert.deepEqual(mounted(), ["list", "nps"]);
+});
+
+test("a dismissed checklist does not free the screen a tour holds", async () => {
+  const flows = await loaded({
+    flows: [flow("list", "checklist", 1), flow("tour", "tour"), flow("other", "announcement", 0, { type: "event", event: "Saved" })],
+  });
+  flows.tracked("Flow Dismissed", { flow_id: "list" });
+  flows.tracked("Saved", {});
+  await imported();
+  assert.deepEqual(mounted(), ["list", "tour"]);
+});

@@ -1,0 +1,36 @@
+"""The worker evaluates account health beside its deliveries, and receivers can verify the
+``account.health_changed`` messages it sends."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Engine
+from standardwebhooks import Webhook
+
+from collector.webhooks.delivery import Delivery
+from collector.webhooks.worker import Worker
+from tests.collector.accounts.busy_accounts import endpoint, red_until_lately
+from tests.collector.webhooks.conftest import Receiver
+
+WAIT_SECONDS = 10.0
+
+
+def test_the_worker_evaluates_health_and_delivers_a_verifiable_change(
+    engine: Engine, delivery: Delivery, receiver: Receiver
+) -> None:
+    project = red_until_lately(engine)
+    created = endpoint(engine, project, url=receiver.url, filter="account.group_id = acme")
+    worker = Worker(engine, delivery, health_seconds=3600)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        [request] = receiver.wait_for(1, WAIT_SECONDS)
+    finally:
+        worker.stop()
+        thread.join(WAIT_SECONDS)
+    payload = Webhook(created["secret"]).verify(request.body, request.headers)
+    assert payload["type"] == "account.health_changed"
+    assert payload["data"]["account"]["group_id"] == "acme"
+    assert payload["data"]["health"]["previous"] == "red"
+    assert payload["data"]["health"]["current"] == "green"
