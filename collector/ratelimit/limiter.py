@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Engine
 
@@ -43,21 +43,21 @@ def limit_for(name: str, settings: Settings, project: dict[str, Any] | None) -> 
     )
 
 
-def enforce(engine: Engine, bucket: str, limit: Limit | None) -> None:
-    """Count one request against ``bucket``; 429 with ``Retry-After`` when it is over."""
-    if limit is None:
-        return
-    decision = store_for(engine).check(f"{limit.name}:{bucket}", limit, time.time())
-    if decision.allowed:
-        return
+def enforce(engine: Engine, buckets: list[tuple[str, Limit | None]]) -> None:
+    """Count one request in each bucket that has a limit; 429 naming the first one over."""
+    checks = [(f"{limit.name}:{bucket}", limit) for bucket, limit in buckets if limit is not None]
+    decisions = store_for(engine).check_all(checks, time.time())
+    for (_key, limit), decision in zip(checks, decisions, strict=True):
+        if not decision.allowed:
+            _refuse(limit, decision.retry_after)
+
+
+def _refuse(limit: Limit, retry_after: float) -> NoReturn:
     record_rate_limited(limit.name)
     raise RateLimited(
         f"rate limit exceeded: {limit.rate:g} requests per second per {LIMITED[limit.name]}",
         fields={"limit": [limit.name]},
-        headers={
-            "Retry-After": retry_after_header(decision.retry_after),
-            LIMIT_HEADER: limit.name,
-        },
+        headers={"Retry-After": retry_after_header(retry_after), LIMIT_HEADER: limit.name},
     )
 
 
@@ -71,13 +71,18 @@ def guard_write_key_call(
     """Rate limits and the origin allow-list of a call made with a write key (or none)."""
     project_id = key_project(engine, key, "write") if key else None
     if project_id is None:
-        enforce(engine, f"-:{client_ip}", limit_for("client_ip", settings, None))
+        enforce(engine, [(f"-:{client_ip}", limit_for("client_ip", settings, None))])
         return
     project = project_settings(engine, project_id)
     if origin is not None and not origin_allowed(origin, project.get("allowed_origins") or []):
         raise Forbidden(f"origin {origin!r} is not allowed to use this write key")
-    enforce(engine, _digest(key or ""), limit_for("write_key", settings, project))
-    enforce(engine, f"{project_id}:{client_ip}", limit_for("client_ip", settings, project))
+    enforce(
+        engine,
+        [
+            (_digest(key or ""), limit_for("write_key", settings, project)),
+            (f"{project_id}:{client_ip}", limit_for("client_ip", settings, project)),
+        ],
+    )
 
 
 def guard_secret_key_call(engine: Engine, settings: Settings, key: str | None) -> None:
@@ -86,4 +91,4 @@ def guard_secret_key_call(engine: Engine, settings: Settings, key: str | None) -
         return
     project_id: uuid.UUID | None = key_project(engine, key, "secret")
     project = project_settings(engine, project_id) if project_id is not None else None
-    enforce(engine, _digest(key), limit_for("secret_key", settings, project))
+    enforce(engine, [(_digest(key), limit_for("secret_key", settings, project))])

@@ -1,15 +1,19 @@
 """Where buckets live: in the process on SQLite (one process serves a small app), in the
 ``rate_buckets`` table on PostgreSQL so that every worker and host shares them.
 
-On PostgreSQL a check is one autocommitted ``INSERT … ON CONFLICT DO UPDATE … RETURNING``:
-one round trip, a row lock held for the statement only.
+On PostgreSQL the buckets a request is counted in are checked by one autocommitted
+statement (an ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` per bucket, as data-modifying
+``WITH`` queries): one round trip per request, row locks held for the statement only, on an
+unlogged table so no commit waits for the disk.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, text
 
@@ -17,19 +21,27 @@ from collector.ratelimit.gcra import Decision, Limit, decide
 
 MAX_MEMORY_BUCKETS = 100_000
 
-_CHECK_SQL = text(
-    "INSERT INTO rate_buckets (key, tat, allowed) VALUES (:key, :now + :interval, true)"
+_UPSERT = (
+    "INSERT INTO rate_buckets (key, tat, allowed) VALUES (:key{n}, :now + :interval{n}, true)"
     " ON CONFLICT (key) DO UPDATE SET"
-    "  tat = CASE WHEN GREATEST(rate_buckets.tat, :now) + :interval - :now <= :tolerance"
-    "   THEN GREATEST(rate_buckets.tat, :now) + :interval ELSE rate_buckets.tat END,"
-    "  allowed = GREATEST(rate_buckets.tat, :now) + :interval - :now <= :tolerance"
+    "  tat = CASE WHEN GREATEST(rate_buckets.tat, :now) + :interval{n} - :now <= :tolerance{n}"
+    "   THEN GREATEST(rate_buckets.tat, :now) + :interval{n} ELSE rate_buckets.tat END,"
+    "  allowed = GREATEST(rate_buckets.tat, :now) + :interval{n} - :now <= :tolerance{n}"
     " RETURNING tat, allowed"
 )
 _SWEEP_SQL = text("DELETE FROM rate_buckets WHERE tat < :now")
 
 
+Check = tuple[str, Limit]
+"""A bucket's key and the limit it is counted against."""
+
+
 class BucketStore(Protocol):
     def check(self, key: str, limit: Limit, now: float) -> Decision: ...
+
+    def check_all(self, checks: Sequence[Check], now: float) -> list[Decision]:
+        """Count one request in every bucket, in order: a decision per bucket."""
+        ...
 
     def sweep(self, now: float) -> int:
         """Forget buckets that are full again (they would start full anyway)."""
@@ -49,6 +61,9 @@ class MemoryStore:
             self._tats[key] = decision.tat
         return decision
 
+    def check_all(self, checks: Sequence[Check], now: float) -> list[Decision]:
+        return [self.check(key, limit, now) for key, limit in checks]
+
     def sweep(self, now: float) -> int:
         with self._lock:
             return self._sweep_locked(now)
@@ -65,20 +80,42 @@ class PostgresStore:
         self._engine = engine
 
     def check(self, key: str, limit: Limit, now: float) -> Decision:
-        params = {
-            "key": key,
-            "now": now,
-            "interval": limit.interval,
-            "tolerance": limit.tolerance,
-        }
+        return self.check_all([(key, limit)], now)[0]
+
+    def check_all(self, checks: Sequence[Check], now: float) -> list[Decision]:
+        if not checks:
+            return []
+        params: dict[str, Any] = {"now": now}
+        for n, (key, limit) in enumerate(checks):
+            params |= {
+                f"key{n}": key,
+                f"interval{n}": limit.interval,
+                f"tolerance{n}": limit.tolerance,
+            }
         with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            tat, allowed = c.execute(_CHECK_SQL, params).one()
-        retry = 0.0 if allowed else tat + limit.interval - now - limit.tolerance
-        return Decision(allowed=bool(allowed), tat=float(tat), retry_after=retry)
+            rows = c.execute(_statement(len(checks)), params).all()
+        results = {row.n: row for row in rows}
+        return [
+            _decision(results[n].tat, results[n].allowed, limit, now)
+            for n, (_key, limit) in enumerate(checks)
+        ]
 
     def sweep(self, now: float) -> int:
         with self._engine.begin() as connection:
             return connection.execute(_SWEEP_SQL, {"now": now}).rowcount
+
+
+@functools.cache
+def _statement(count: int) -> Any:
+    """The check of ``count`` buckets, one data-modifying ``WITH`` query each."""
+    upserts = ", ".join(f"b{n} AS ({_UPSERT.format(n=n)})" for n in range(count))
+    rows = " UNION ALL ".join(f"SELECT {n} AS n, tat, allowed FROM b{n}" for n in range(count))
+    return text(f"WITH {upserts} {rows}")
+
+
+def _decision(tat: float, allowed: bool, limit: Limit, now: float) -> Decision:
+    retry = 0.0 if allowed else tat + limit.interval - now - limit.tolerance
+    return Decision(allowed=bool(allowed), tat=float(tat), retry_after=retry)
 
 
 _stores: weakref.WeakKeyDictionary[Engine, BucketStore] = weakref.WeakKeyDictionary()

@@ -115,6 +115,17 @@ def test_the_buckets_are_shared_by_every_process_on_postgresql(engine: Engine) -
     assert other_process.check(key, limit, now).allowed is not postgres
 
 
+def test_one_check_decides_each_bucket_by_its_own_limit(engine: Engine) -> None:
+    """A request counted in several buckets at once: only the bucket that is full refuses."""
+    one, three = Limit(name="write_key", rate=1, burst=1), Limit(name="client_ip", rate=3, burst=3)
+    tight, loose, now = f"tight-{uuid.uuid4()}", f"loose-{uuid.uuid4()}", time.time()
+    store = store_for(engine)
+    first = store.check_all([(tight, one), (loose, three)], now)
+    second = store.check_all([(tight, one), (loose, three)], now)
+    assert [decision.allowed for decision in first + second] == [True, True, False, True]
+    assert second[0].retry_after > 0
+
+
 def test_an_options_call_is_never_counted(strict_client: TestClient) -> None:
     statuses = {strict_client.options("/v1/batch").status_code for _ in range(5)}
     assert 429 not in statuses
