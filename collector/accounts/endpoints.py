@@ -1,7 +1,9 @@
-"""``GET /api/v1/accounts/health``, ``…/at-risk`` and ``…/churn`` (secret key); JSON or CSV."""
+"""``GET /api/v1/accounts/health``, ``…/at-risk`` and ``…/churn`` (secret key; JSON or CSV),
+and ``GET /api/v1/accounts/{id}``: one account's page."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -10,17 +12,24 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from collector.accounts.churn import CHURN_COLUMNS, account_churn
+from collector.accounts.detail import Weeks, account_detail, parse_account_id
 from collector.accounts.health import HEALTH_COLUMNS, accounts_health, health_rows, page_of
-from collector.accounts.schemas import AtRiskQuerySchema, ChurnQuerySchema, HealthQuerySchema
+from collector.accounts.schemas import (
+    AccountQuerySchema,
+    AtRiskQuerySchema,
+    ChurnQuerySchema,
+    HealthQuerySchema,
+)
 from collector.auth.guards import project_for_secret_key
 from collector.http.csv import csv_response, wants_csv
-from collector.http.params import parse_query
+from collector.http.params import parse_query, text_param
 from collector.http.responses import JSONResponse
 from collector.http.state import engine_of
 
 _health_query = HealthQuerySchema()
 _at_risk_query = AtRiskQuerySchema()
 _churn_query = ChurnQuerySchema()
+_account_query = AccountQuerySchema()
 
 
 async def _health_list(request: Request, params: dict[str, Any], status: str | None) -> Response:
@@ -65,8 +74,29 @@ async def churn(request: Request) -> Response:
     return JSONResponse(result)
 
 
+async def account(request: Request) -> Response:
+    engine = engine_of(request)
+    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    params = parse_query(request, _account_query)
+    account_id = parse_account_id(text_param(request.path_params["id"]))
+    weeks = Weeks(params.get("to") or datetime.now(UTC), params["tz"], params["weeks"])
+    found = await run_in_threadpool(
+        lambda: account_detail(
+            engine,
+            project_id,
+            account_id,
+            weeks,
+            cursor=params.get("cursor"),
+            limit=params["limit"],
+        )
+    )
+    return JSONResponse(found)
+
+
 routes = [
     Route("/accounts/health", health, methods=["GET"], name="accounts_health"),
     Route("/accounts/at-risk", at_risk, methods=["GET"], name="accounts_at_risk"),
     Route("/accounts/churn", churn, methods=["GET"], name="accounts_churn"),
+    # After the fixed paths above, which a path parameter would otherwise swallow.
+    Route("/accounts/{id}", account, methods=["GET"], name="get_account"),
 ]

@@ -91,31 +91,40 @@ def _usage(row: Any, counts: dict[str, dict[uuid.UUID, Any]], window: Window, ke
 
 
 def _counts(
-    connection: Connection, project_id: uuid.UUID, window: Window, settings: HealthSettings
+    connection: Connection,
+    project_id: uuid.UUID,
+    window: Window,
+    settings: HealthSettings,
+    account_id: uuid.UUID | None,
 ) -> dict[str, dict[uuid.UUID, Any]]:
     last_day = (window.end - timedelta(microseconds=1)).date()
-    activity = queries.activity(project_id, window.start.date(), last_day, settings.key_features)
+    activity = queries.activity(
+        project_id, window.start.date(), last_day, settings.key_features, account_id
+    )
+    members = queries.members(project_id, account_id)
+    sentiment = queries.sentiment(project_id, window.end, account_id)
     return {
         "activity": {row.account_id: row for row in connection.execute(activity)},
-        "members": {
-            row.account_id: row.members for row in connection.execute(queries.members(project_id))
-        },
-        "sentiment": {
-            row.account_id: row
-            for row in connection.execute(queries.sentiment(project_id, window.end))
-        },
+        "members": {row.account_id: row.members for row in connection.execute(members)},
+        "sentiment": {row.account_id: row for row in connection.execute(sentiment)},
     }
 
 
 def accounts_health(
-    engine: Engine, project_id: uuid.UUID, start: datetime | None, end: datetime | None
+    engine: Engine,
+    project_id: uuid.UUID,
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    account_id: uuid.UUID | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Every account's health, least healthy first, and the settings it was scored with."""
+    """Every account's health (or only ``account_id``'s), least healthy first, and the
+    settings it was scored with."""
     with read_transaction(engine) as connection:
         settings = project_health_settings(connection, project_id)
         window = window_of(start, end, settings)
-        counts = _counts(connection, project_id, window, settings)
-        rows = connection.execute(queries.accounts(project_id)).all()
+        counts = _counts(connection, project_id, window, settings, account_id)
+        rows = connection.execute(queries.accounts(project_id, account_id)).all()
     keys = len(settings.key_features)
     scored = [
         {

@@ -2,7 +2,8 @@
 
 Health is computed when read (:mod:`collector.accounts.health`), so nothing changes on its
 own; an evaluation scores a project's accounts, compares each colour with the one stored
-in ``account_health_states`` and, in one transaction, stores the new colours and writes an
+in ``account_health_states`` and, in one transaction, stores the new colours, adds each
+account's first colour and every change to ``account_health_history``, and writes an
 ``account.health_changed`` outbox message per change (:func:`record_health_change`).
 
 An account's first evaluation records its colour and sends nothing: a change needs a colour
@@ -30,11 +31,18 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 
 from collector.accounts.health import accounts_health
 from collector.db.engine import read_transaction, write_transaction
-from collector.db.models import Account, AccountHealthState, Project, table_of
+from collector.db.models import (
+    Account,
+    AccountHealthChange,
+    AccountHealthState,
+    Project,
+    table_of,
+)
 from collector.errors import NotFound
 from collector.webhooks.outbox import record_health_change
 
 _states = table_of(AccountHealthState)
+_history = table_of(AccountHealthChange)
 _accounts = table_of(Account)
 _projects = table_of(Project)
 LOCK_CLASS = 0x5741_5948  # "WAYH": the first key of every project's evaluation lock
@@ -149,8 +157,40 @@ def _apply(
         for account_id, entry in scored.items()
         if account_id in stored and stored[account_id] != entry["status"]
     )
+    firsts = [row for row in rows if row["account_id"] not in stored]
+    _remember(connection, project_id, firsts, changes, now)
     _record(connection, project_id, changes, now)
     return Evaluation(project_id, len(scored), changes)
+
+
+def _remember(
+    connection: Connection,
+    project_id: uuid.UUID,
+    firsts: Sequence[Mapping[str, Any]],
+    changes: Sequence[Change],
+    now: datetime,
+) -> None:
+    """Each account's first colour, then every change: never an unchanged colour, so the
+    history grows with changes rather than with evaluations."""
+    entries = [(row["account_id"], row["colour"], None, row["score"]) for row in firsts] + [
+        (c.account_id, c.current, c.previous, c.score) for c in changes
+    ]
+    if not entries:
+        return
+    connection.execute(
+        insert(_history),
+        [
+            {
+                "project_id": project_id,
+                "account_id": account_id,
+                "colour": colour,
+                "previous": previous,
+                "score": score,
+                "at": now,
+            }
+            for account_id, colour, previous, score in entries
+        ],
+    )
 
 
 def _store(connection: Connection, rows: list[dict[str, Any]], *, new: bool) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select, true
 
 from collector.db.models import (
     Account,
@@ -32,25 +32,34 @@ PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
 
 
-def accounts(project_id: uuid.UUID) -> Select[Any]:
+def only(column: ColumnElement[uuid.UUID], account_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """Every account, or just ``account_id`` (an account's own page scores only it)."""
+    return true() if account_id is None else column == account_id
+
+
+def accounts(project_id: uuid.UUID, account_id: uuid.UUID | None = None) -> Select[Any]:
     return (
         select(_accounts.c.id, _accounts.c.group_id, _accounts.c.traits)
-        .where(_accounts.c.project_id == project_id)
+        .where(_accounts.c.project_id == project_id, only(_accounts.c.id, account_id))
         .order_by(_accounts.c.group_id)
     )
 
 
-def members(project_id: uuid.UUID) -> Select[Any]:
+def members(project_id: uuid.UUID, account_id: uuid.UUID | None = None) -> Select[Any]:
     """Members per account."""
     return (
         select(_members.c.account_id, func.count().label("members"))
-        .where(_members.c.project_id == project_id)
+        .where(_members.c.project_id == project_id, only(_members.c.account_id, account_id))
         .group_by(_members.c.account_id)
     )
 
 
 def activity(
-    project_id: uuid.UUID, first_day: date, last_day: date, key_features: Sequence[str]
+    project_id: uuid.UUID,
+    first_day: date,
+    last_day: date,
+    key_features: Sequence[str],
+    account_id: uuid.UUID | None = None,
 ) -> Select[Any]:
     """Per account: days with activity, active users and key features used, in the window."""
     feature = case((_days.c.event.in_(key_features), _days.c.event)) if key_features else None
@@ -65,6 +74,7 @@ def activity(
         .join(_days, _days.c.person_id == _members.c.person_id)
         .where(
             _members.c.project_id == project_id,
+            only(_members.c.account_id, account_id),
             _days.c.project_id == project_id,
             _days.c.day >= first_day,
             _days.c.day <= last_day,
@@ -81,7 +91,9 @@ def _satisfied() -> ColumnElement[bool]:
     )
 
 
-def sentiment(project_id: uuid.UUID, end: datetime) -> Select[Any]:
+def sentiment(
+    project_id: uuid.UUID, end: datetime, account_id: uuid.UUID | None = None
+) -> Select[Any]:
     """Per account, from each member's latest eligible NPS and CSAT answer before ``end``."""
     latest = func.row_number().over(
         partition_by=[_responses.c.person_id, _responses.c.survey_type],
@@ -116,7 +128,11 @@ def sentiment(project_id: uuid.UUID, end: datetime) -> Select[Any]:
             func.sum(case((csat, 1), else_=0)).label("csat_answers"),
         )
         .join(answers, answers.c.person_id == _members.c.person_id)
-        .where(_members.c.project_id == project_id, answers.c.latest == 1)
+        .where(
+            _members.c.project_id == project_id,
+            only(_members.c.account_id, account_id),
+            answers.c.latest == 1,
+        )
         .group_by(_members.c.account_id)
     )
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from collector.analytics import funnels, params, retention, ttv
+from collector.analytics import funnels, params, retention, saved_funnel_endpoints, ttv
 from collector.analytics.schemas import (
     FunnelPersonsSchema,
     FunnelSchema,
@@ -164,4 +164,5 @@ routes = [
         methods=["POST"],
         name="analytics_retention",
     ),
+    *saved_funnel_endpoints.routes,
 ]

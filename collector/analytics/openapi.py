@@ -7,6 +7,7 @@ from typing import Any
 from apispec import APISpec
 
 from collector.analytics import schemas
+from collector.analytics.saved_funnel_openapi import add_saved_funnel_paths
 
 CSV_NOTE = "; CSV with format=csv or Accept: text/csv"
 
@@ -92,3 +93,4 @@ def add_paths(spec: APISpec) -> None:
             )
         },
     )
+    add_saved_funnel_paths(spec)

@@ -143,6 +143,24 @@ class AccountHealthState(Base):
     evaluated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class AccountHealthChange(Base):
+    """An account's colour as an evaluation recorded it: the first one, then every change."""
+
+    __tablename__ = "account_health_history"
+    __table_args__ = (Index("ix_account_health_history_account_id_at", "account_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    colour: Mapped[str] = mapped_column(String(8))
+    previous: Mapped[str | None] = mapped_column(String(8))
+    """The colour before; null for the account's first evaluation."""
+    score: Mapped[float | None] = mapped_column(Double)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Event(Base):
     """One Segment message as received, with its corrected timestamp and resolved person."""
 
@@ -472,6 +490,12 @@ class WebhookMessage(Base):
     __table_args__ = (
         Index("ix_webhook_messages_status_next_attempt_at", "status", "next_attempt_at"),
         Index(
+            "ix_webhook_messages_endpoint_id_status_next_attempt_at",
+            "endpoint_id",
+            "status",
+            "next_attempt_at",
+        ),
+        Index(
             "ix_webhook_messages_project_id_endpoint_id_created_at",
             "project_id",
             "endpoint_id",
@@ -517,6 +541,23 @@ class WebhookAttempt(Base):
     response_body: Mapped[str | None] = mapped_column(String(2000))
     error: Mapped[str | None] = mapped_column(String(500))
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class SavedFunnel(Base):
+    """A funnel saved by name: the body ``POST /api/v1/analytics/funnel`` takes, as sent."""
+
+    __tablename__ = "saved_funnels"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict[str, Any]] = mapped_column(Document)
+    created_by: Mapped[str | None] = mapped_column(String(320))
+    """The key prefix or dashboard user's email that saved it first, when known."""
+    updated_by: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 def table_of(model: type[Base]) -> Table:

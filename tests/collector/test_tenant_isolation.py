@@ -37,6 +37,8 @@ NO_PROJECT_ID = {
     "/api/v1/flows",
     "/api/v1/surveys",
     "/api/v1/project",
+    "/api/v1/project/keys",
+    "/api/v1/project/keys/rotate",
     "/api/v1/audit",
     "/api/v1/accounts/health",
     "/api/v1/accounts/at-risk",
@@ -48,12 +50,19 @@ NO_PROJECT_ID = {
     "/api/v1/analytics/funnel/persons",
     "/api/v1/analytics/ttv",
     "/api/v1/analytics/retention",
+    "/api/v1/analytics/funnels",
     "/dashboard",
     "/dashboard/api/session",
     "/dashboard/{page}",
 }
 """Routes whose path names no object of a project."""
-CONTROLS = {"/api/v1/persons/{id}", "/api/v1/flows/{id}", "/api/v1/surveys/{id}"}
+CONTROLS = {
+    "/api/v1/persons/{id}",
+    "/api/v1/flows/{id}",
+    "/api/v1/surveys/{id}",
+    "/api/v1/accounts/{id}",
+    "/api/v1/analytics/funnels/{id}",
+}
 """Routes B's own key must read with one of B's ids: proof the ids are real."""
 FIXED_PARAMETERS = {"version": "1"}
 NOWHERE = "00000000-0000-4000-8000-00000000dead"
@@ -100,8 +109,24 @@ def victim_ids(client: TestClient, app: Starlette, other_project: CreatedProject
     person = factories.admin_get(client, other_project, "/api/v1/persons/user-b")
     return sorted(
         {"user-b", "anon-b", str(person["id"]), flow["id"], survey["id"]}
+        | account_and_funnel_ids(client, other_project)
         | listed_ids(client, other_project, app)
     )
+
+
+def account_and_funnel_ids(client: TestClient, owner: CreatedProject) -> set[str]:
+    """An account of owner's (listings name it ``account_id``) and a saved funnel."""
+    factories.report(
+        client, owner, factories.message("group", userId="user-b", groupId="b-corp", traits={})
+    )
+    funnel = client.post(
+        "/api/v1/analytics/funnels",
+        json={"name": "B's funnel", "definition": {"steps": ["a", "b"]}},
+        headers=factories.secret_auth(owner),
+    )
+    assert funnel.status_code == 201, funnel.text
+    accounts = factories.admin_get(client, owner, "/api/v1/accounts/health")["data"]
+    return {str(funnel.json()["id"])} | {str(entry["account_id"]) for entry in accounts}
 
 
 def lookalike(candidate: str) -> str:

@@ -1,10 +1,13 @@
-// Accounts: health score with its components and colour, the at-risk (red) filter, CSV.
+// Accounts: health score with its components and colour, the at-risk (red) filter, CSV;
+// and each account's page (/accounts/<id>): traits, health, weekly activity, colour
+// history and users.
 
 import { collect } from "../api";
 import { card, figure, h, replace } from "../dom";
 import { number, percent } from "../format";
-import type { PageContext } from "../router";
+import { link, type PageContext } from "../router";
 import { dataTable } from "../table";
+import { renderAccount } from "./account";
 
 interface Component {
   value: number | null;
@@ -28,7 +31,9 @@ function componentColumn(name: string): { label: string; value: (row: Health) =>
   return { label: name[0]!.toUpperCase() + name.slice(1), value, cell: (row) => percent(value(row), 0), numeric: true };
 }
 
-export async function renderAccounts({ api, main, navigate, query }: PageContext): Promise<void> {
+export async function renderAccounts(context: PageContext): Promise<void> {
+  if (context.params[0]) return renderAccount(context, context.params[0]);
+  const { api, main, navigate, query } = context;
   const status = query.get("status") ?? "";
   const { rows } = await collect<Health>(api, "/api/v1/accounts/health", { status }, 10_000);
   const counts = (wanted: string): number => rows.filter((row) => row.status === wanted).length;
@@ -47,7 +52,7 @@ export async function renderAccounts({ api, main, navigate, query }: PageContext
       "Health, least healthy first",
       dataTable(
         [
-          { label: "Account", value: (row) => row.name ?? row.group_id },
+          { label: "Account", value: (row) => row.name ?? row.group_id, cell: (row) => link(`/accounts/${encodeURIComponent(row.account_id)}`, navigate, row.name ?? row.group_id) },
           { label: "Id", value: (row) => row.group_id },
           { label: "Score", value: (row) => row.score, cell: (row) => number(row.score, 0), numeric: true },
           { label: "Health", value: (row) => row.status, cell: (row) => (row.status ? h("span", { class: `badge ${row.status}` }, row.status) : "–") },

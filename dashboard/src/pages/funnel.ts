@@ -1,6 +1,7 @@
 // Funnel builder: steps autocompleted from the project's events, window, order,
 // exclusion, breakdown; conversion per step as bars with drop-off and time to convert;
-// the persons who dropped off a step; funnels saved by name (in this browser) and as links.
+// the persons who dropped off a step; funnels saved by name on the server (any script can
+// read them too) and as links.
 
 import { type Api, describe, withParams } from "../api";
 import { bars, chart } from "../charts";
@@ -43,7 +44,17 @@ interface Draft {
   breakdown: string;
 }
 
-const SAVED_KEY = "waypost.funnels";
+interface SavedFunnel {
+  id: string;
+  name: string;
+  definition: Definition;
+  updated_at: string;
+}
+
+type SavedStep = string | { event: string; where?: Record<string, unknown> };
+
+const SAVED_PATH = "/api/v1/analytics/funnels";
+const PERIODS = [7, 30, 90, 365];
 const EMPTY: Draft = { steps: [{ event: "", where: "" }, { event: "", where: "" }], window: "14d", order: "ordered", days: 30, exclude: "", breakdown: "" };
 
 function definitionOf(draft: Draft): Definition {
@@ -54,18 +65,21 @@ function definitionOf(draft: Draft): Definition {
   return definition;
 }
 
-function savedFunnels(projectId: string): Record<string, Draft> {
-  try {
-    return (JSON.parse(localStorage.getItem(SAVED_KEY) ?? "{}") as Record<string, Record<string, Draft>>)[projectId] ?? {};
-  } catch {
-    return {};
-  }
+function whereText(where: Record<string, unknown> | undefined): string {
+  const [entry] = Object.entries(where ?? {});
+  return entry ? `${entry[0]}=${String(entry[1])}` : "";
 }
 
-function saveFunnel(projectId: string, name: string, draft: Draft): void {
-  const all = JSON.parse(localStorage.getItem(SAVED_KEY) ?? "{}") as Record<string, Record<string, Draft>>;
-  all[projectId] = { ...(all[projectId] ?? {}), [name]: draft };
-  localStorage.setItem(SAVED_KEY, JSON.stringify(all));
+/** The form's draft of a saved definition. The period is the preset closest to the span
+ * saved (from ``from`` to when it was saved), counted again from today. */
+function draftOf(saved: SavedFunnel): Draft {
+  const definition = saved.definition as unknown as Record<string, unknown>;
+  const steps = ((definition.steps ?? []) as SavedStep[]).map((step) => (typeof step === "string" ? { event: step, where: "" } : { event: step.event, where: whereText(step.where) }));
+  const span = definition.from ? (Date.parse(saved.updated_at) - Date.parse(String(definition.from))) / 86400_000 : 30;
+  const days = PERIODS.reduce((best, option) => (Math.abs(option - span) < Math.abs(best - span) ? option : best), 30);
+  const excluded = [definition.exclude ?? []].flat() as SavedStep[];
+  const exclude = excluded[0] === undefined ? "" : typeof excluded[0] === "string" ? excluded[0] : excluded[0].event;
+  return { steps, window: String(definition.window ?? "14d"), order: String(definition.order ?? "ordered"), days, exclude, breakdown: String(definition.breakdown ?? "") };
 }
 
 function stepInputs(draft: Draft, rerender: () => void): HTMLElement {
@@ -91,7 +105,7 @@ function optionInputs(draft: Draft): HTMLElement {
     { class: "toolbar" },
     field("Conversion window", bind(h("input", { type: "text", value: draft.window, size: 6 }), (value) => (draft.window = value)), "7d, 36h"),
     field("Order", bind(h("select", {}, ...["ordered", "strict", "unordered"].map((order) => h("option", { value: order, selected: order === draft.order }, order))), (value) => (draft.order = value))),
-    field("Period", bind(h("select", {}, ...[7, 30, 90, 365].map((days) => h("option", { value: days, selected: days === draft.days }, `Last ${days} days`))), (value) => (draft.days = Number(value)))),
+    field("Period", bind(h("select", {}, ...PERIODS.map((days) => h("option", { value: days, selected: days === draft.days }, `Last ${days} days`))), (value) => (draft.days = Number(value)))),
     field("Exclude attempts with", bind(h("input", { type: "text", list: "event-names", value: draft.exclude, placeholder: "event (optional)" }), (value) => (draft.exclude = value))),
     field("Breakdown", bind(h("input", { type: "text", value: draft.breakdown, placeholder: "person.plan (optional)" }), (value) => (draft.breakdown = value))),
   );
@@ -181,28 +195,71 @@ function results(api: Api, definition: Definition, answer: Answer): HTMLElement 
   );
 }
 
+/** Open, save (a new name, or over the funnel of that name) and delete saved funnels. */
+function savedControls(context: PageContext, draft: Draft, status: HTMLElement, opened: SavedFunnel | null): { bar: HTMLElement; name: HTMLInputElement; save: () => Promise<void> } {
+  const { api } = context;
+  const name = h("input", { type: "text", placeholder: "Funnel name", "aria-label": "Funnel name", value: opened?.name ?? "", maxlength: 200 });
+  const bar = h("div", { class: "toolbar" });
+  let saved: SavedFunnel[] = [];
+  const open = (id: string): void => context.navigate(withParams("/funnels", { saved: id }));
+  const remove = async (funnel: SavedFunnel): Promise<void> => {
+    try {
+      await api.send("DELETE", `${SAVED_PATH}/${encodeURIComponent(funnel.id)}`);
+      history.replaceState(null, "", withParams(location.pathname, { q: JSON.stringify(draft) }));
+      replace(status, notice("ok", `Deleted “${funnel.name}”.`));
+      await refresh(null);
+    } catch (error) {
+      replace(status, notice("error", describe(error)));
+    }
+  };
+  const refresh = async (current: SavedFunnel | null): Promise<void> => {
+    saved = (await api.get<{ data: SavedFunnel[] }>(SAVED_PATH)).data;
+    const chooser = h(
+      "select",
+      { "aria-label": "Saved funnels", onchange: (event: Event) => (event.target as HTMLSelectElement).value && open((event.target as HTMLSelectElement).value) },
+      h("option", { value: "" }, "Open a saved funnel…"),
+      ...saved.map((funnel) => h("option", { value: funnel.id, selected: funnel.id === current?.id }, funnel.name)),
+    );
+    const deletion = current ? h("button", { type: "button", class: "danger", onclick: () => void remove(current) }, `Delete “${current.name}”`) : null;
+    replace(bar, chooser, deletion);
+  };
+  const save = async (): Promise<void> => {
+    const wanted = name.value.trim();
+    if (!wanted) return replace(status, notice("error", "Name the funnel to save it."));
+    const body = { name: wanted, definition: definitionOf(draft) };
+    const existing = saved.find((funnel) => funnel.name === wanted);
+    try {
+      const stored = existing ? await api.send<SavedFunnel>("PUT", `${SAVED_PATH}/${encodeURIComponent(existing.id)}`, body) : await api.send<SavedFunnel>("POST", SAVED_PATH, body);
+      history.replaceState(null, "", withParams(location.pathname, { saved: stored.id }));
+      replace(status, notice("ok", `Saved as “${stored.name}”.`));
+      await refresh(stored);
+    } catch (error) {
+      replace(status, notice("error", describe(error)));
+    }
+  };
+  void refresh(opened).catch((error: unknown) => replace(status, notice("error", describe(error))));
+  return { bar, name, save };
+}
+
+async function openedFunnel(api: Api, id: string | null): Promise<SavedFunnel | null> {
+  return id ? api.get<SavedFunnel>(`${SAVED_PATH}/${encodeURIComponent(id)}`) : null;
+}
+
 export async function renderFunnel(context: PageContext): Promise<void> {
   const { api, main, query } = context;
-  const draft: Draft = query.get("q") ? (JSON.parse(query.get("q")!) as Draft) : structuredClone(EMPTY);
+  const opened = await openedFunnel(api, query.get("saved"));
+  const draft: Draft = opened ? draftOf(opened) : query.get("q") ? (JSON.parse(query.get("q")!) as Draft) : structuredClone(EMPTY);
   const names = await eventNames(api);
   const form = h("form", { class: "card" });
   const output = h("div");
   const status = h("div");
-  const saved = savedFunnels(api.project.id);
-  const open = h("select", { "aria-label": "Saved funnels", onchange: (event: Event) => {
-    const chosen = saved[(event.target as HTMLSelectElement).value];
-    if (chosen) context.navigate(withParams("/funnels", { q: JSON.stringify(chosen) }));
-  } }, h("option", { value: "" }, "Open a saved funnel…"), ...Object.keys(saved).sort().map((name) => h("option", { value: name }, name)));
-  const name = h("input", { type: "text", placeholder: "Funnel name", "aria-label": "Funnel name" });
-  const save = (): void => {
-    if (!name.value.trim()) return replace(status, notice("error", "Name the funnel to save it."));
-    saveFunnel(api.project.id, name.value.trim(), draft);
-    replace(status, notice("ok", `Saved as “${name.value.trim()}”.`));
-  };
+  const { bar, name, save } = savedControls(context, draft, status, opened);
   const run = async (event?: Event): Promise<void> => {
     event?.preventDefault();
     const definition = definitionOf(draft);
-    history.replaceState(null, "", withParams(location.pathname, { q: JSON.stringify(draft) }));
+    // A saved funnel's link stays its link; any other draft becomes one.
+    const savedId = new URLSearchParams(location.search).get("saved");
+    history.replaceState(null, "", withParams(location.pathname, savedId ? { saved: savedId } : { q: JSON.stringify(draft) }));
     replace(output, h("p", { class: "loading" }, "Computing…"));
     try {
       replace(output, results(api, definition, await api.send<Answer>("POST", "/api/v1/analytics/funnel", definition)));
@@ -210,9 +267,9 @@ export async function renderFunnel(context: PageContext): Promise<void> {
       replace(output, notice("error", describe(error)));
     }
   };
-  const renderForm = (): void => replace(form, h("h2", {}, "Steps"), stepInputs(draft, renderForm), optionInputs(draft), h("div", { class: "toolbar" }, h("button", { type: "submit", class: "primary" }, "Calculate"), name, h("button", { type: "button", onclick: save }, "Save funnel")));
+  const renderForm = (): void => replace(form, h("h2", {}, "Steps"), stepInputs(draft, renderForm), optionInputs(draft), h("div", { class: "toolbar" }, h("button", { type: "submit", class: "primary" }, "Calculate"), name, h("button", { type: "button", onclick: () => void save() }, "Save funnel")));
   form.addEventListener("submit", (event) => void run(event));
   renderForm();
-  replace(main, h("h1", {}, "Funnels"), nameList("event-names", names), h("div", { class: "toolbar" }, open), status, form, output);
-  if (query.get("q")) await run();
+  replace(main, h("h1", {}, "Funnels"), nameList("event-names", names), bar, status, form, output);
+  if (opened || query.get("q")) await run();
 }
