@@ -34,7 +34,7 @@ from collector.ops.requests import route_template
 from collector.ratelimit.projects import forget_settings, key_project
 
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SELF_AUDITED = frozenset({"erase_person"})
+SELF_AUDITED = frozenset({"erase_person", "rotate_project_keys"})
 MAX_CAPTURED_BYTES = 64 * 1024
 logger = logging.getLogger("waypost.audit")
 

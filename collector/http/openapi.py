@@ -30,6 +30,7 @@ from collector.ingest import schemas as ingest
 from collector.onboarding import openapi as onboarding_openapi
 from collector.ops import openapi as ops_openapi
 from collector.persons.schemas import PersonSchema
+from collector.projects import openapi as project_openapi
 from collector.projects.schemas import ProjectSchema, ProjectUpdateSchema
 from collector.responses.schemas import (
     ProgressReportSchema,
@@ -376,6 +377,7 @@ def build_spec() -> dict[str, Any]:
     ops_openapi.add_paths(spec)
     webhook_openapi.add_paths(spec)
     sdkfiles_openapi.add_paths(spec)
+    project_openapi.add_paths(spec)
     return spec.to_dict()
 
 

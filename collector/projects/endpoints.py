@@ -1,9 +1,11 @@
-"""``GET`` and ``PATCH /api/v1/project``: the calling project's details and settings."""
+"""``GET`` and ``PATCH /api/v1/project``: the calling project's details and settings;
+``GET /api/v1/project/keys`` and ``POST /api/v1/project/keys/rotate``: its keys."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from marshmallow import ValidationError
 from sqlalchemy import Engine
@@ -12,17 +14,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from collector.audit.callers import Caller
+from collector.audit.middleware import Author, identify
 from collector.auth.guards import bearer_token, project_for_secret_key
+from collector.auth.keys import KeyKind
 from collector.db.engine import read_transaction, write_transaction
 from collector.errors import MalformedBody, ValidationFailed
 from collector.http.body import read_json
 from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
-from collector.projects.schemas import ProjectUpdateSchema
-from collector.projects.service import project_details, update_settings
+from collector.http.state import engine_of, settings_of
+from collector.projects.schemas import KeyRotationSchema, ProjectUpdateSchema
+from collector.projects.service import (
+    list_keys,
+    project_details,
+    rotate_project_keys,
+    update_settings,
+)
 
 MAX_SETTINGS_BYTES = 16 * 1024
+MAX_ROTATION_BYTES = 1024
 _update = ProjectUpdateSchema()
+_rotation = KeyRotationSchema()
 
 
 def _details(engine: Engine, project_id: uuid.UUID) -> dict[str, Any]:
@@ -61,4 +73,60 @@ async def project(request: Request) -> Response:
     return JSONResponse(_for_caller(request, details))
 
 
-routes = [Route("/project", project, methods=["GET", "PATCH"], name="project")]
+def _keys(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]]:
+    with read_transaction(engine) as connection:
+        found = list_keys(connection, project_id, now=datetime.now(UTC))
+    return [vars(key) for key in found]
+
+
+def _caller(engine: Engine, request: Request) -> Caller:
+    """The project (401/403 as every admin route) and who acts: the key's first
+    characters, or the signed-in user's email."""
+    project_id = project_for_secret_key(engine, request)
+    found = identify(engine, Author.of(request))
+    return Caller(project_id=project_id, actor=found[1] if found else "")
+
+
+def _rotate(
+    engine: Engine, caller: Caller, kinds: tuple[KeyKind, ...], grace: timedelta
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    with write_transaction(engine) as connection:
+        new_keys = rotate_project_keys(
+            connection, caller.project_id, kinds, now=now, grace=grace, actor=caller.actor
+        )
+    return {
+        **{f"{kind}_key": key for kind, key in new_keys.items()},
+        "old_keys_expire_at": now + grace,
+    }
+
+
+async def keys(request: Request) -> Response:
+    engine = engine_of(request)
+    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    return JSONResponse({"data": await run_in_threadpool(_keys, engine, project_id)})
+
+
+async def rotate_keys(request: Request) -> Response:
+    """New keys, shown once. Rotating the secret key with itself does not lock the caller
+    out: the key that called keeps working for the grace period like any other."""
+    engine = engine_of(request)
+    caller = await run_in_threadpool(_caller, engine, request)
+    body = await read_json(request, MAX_ROTATION_BYTES)
+    if not isinstance(body, dict):
+        raise MalformedBody("body must be a JSON object")
+    try:
+        rotation = _rotation.load(body)
+    except ValidationError as error:
+        raise ValidationFailed("invalid key rotation", fields=error.messages_dict) from None
+    grace = rotation.get("grace_seconds", settings_of(request).key_grace_seconds)
+    kinds = tuple(cast(KeyKind, kind) for kind in rotation["kinds"])
+    rotated = await run_in_threadpool(_rotate, engine, caller, kinds, timedelta(seconds=grace))
+    return JSONResponse(rotated)
+
+
+routes = [
+    Route("/project", project, methods=["GET", "PATCH"], name="project"),
+    Route("/project/keys", keys, methods=["GET"], name="project_keys"),
+    Route("/project/keys/rotate", rotate_keys, methods=["POST"], name="rotate_project_keys"),
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from collector.accounts.schemas import HealthSettingsSchema
 from collector.experiences.schemas.common import StrictBoolean
@@ -82,3 +82,54 @@ class ProjectSchema(Schema):
     identity_secret = fields.String(
         metadata={"description": "key of the identity-verification HMAC; keep it server-side"}
     )
+
+
+MAX_GRACE_SECONDS = 90 * 24 * 3600
+"""Ninety days: enough to roll a key through every deployment, short enough to end."""
+
+
+def _each_once(kinds: list[str]) -> None:
+    if len(set(kinds)) != len(kinds):
+        raise ValidationError("must name each kind once")
+
+
+class KeyRotationSchema(Schema):
+    """Which keys to replace, and how long the replaced ones keep working."""
+
+    class Meta:
+        unknown = RAISE
+
+    kinds = fields.List(
+        fields.String(validate=validate.OneOf(["write", "secret"])),
+        required=True,
+        validate=[validate.Length(min=1, max=2), _each_once],
+        metadata={"description": "write, secret or both"},
+    )
+    grace_seconds = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=0, max=MAX_GRACE_SECONDS),
+        metadata={"description": "how long the old keys keep working; default: the installation's"},
+    )
+
+
+class ApiKeySchema(Schema):
+    """A key as listings show it: never the key itself, only its first characters."""
+
+    kind = fields.String()
+    prefix = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime(
+        allow_none=True, metadata={"description": "set once the key is rotated out"}
+    )
+
+
+class ApiKeyListSchema(Schema):
+    data = fields.List(fields.Nested(ApiKeySchema))
+
+
+class RotatedKeysSchema(Schema):
+    """The new keys, shown this once."""
+
+    write_key = fields.String()
+    secret_key = fields.String()
+    old_keys_expire_at = fields.DateTime()

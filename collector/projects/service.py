@@ -8,15 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
+from collector.audit.repository import record
 from collector.auth.identity import generate_identity_secret
 from collector.auth.keys import KeyKind, rotate_key, store_key
-from collector.db.models import Project, table_of
+from collector.db.models import ApiKey, Project, table_of
 from collector.errors import NotFound, ValidationFailed
 
 _projects = table_of(Project)
+_keys = table_of(ApiKey)
 MAX_NAME_LENGTH = 200
+CLI_ACTOR = "cli"
+ROTATE_ACTION = "keys.rotated"
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,16 @@ class ProjectSummary:
     id: uuid.UUID
     name: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A key as listings show it: its kind and first characters, never the key."""
+
+    kind: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -79,12 +93,48 @@ def rotate_project_keys(
     *,
     now: datetime,
     grace: timedelta,
+    actor: str = CLI_ACTOR,
 ) -> dict[KeyKind, str]:
-    """New keys of the given kinds; the replaced ones work for ``grace`` more."""
+    """New keys of the given kinds; the replaced ones work for ``grace`` more.
+
+    The audit entry is written in the same transaction: a rotation that happened is
+    always on record, whether made with the CLI, a secret key or a dashboard session.
+    """
     exists = connection.execute(select(_projects.c.id).where(_projects.c.id == project_id)).first()
     if exists is None:
         raise NotFound(f"no project with id {project_id}")
-    return {kind: rotate_key(connection, project_id, kind, now=now, grace=grace) for kind in kinds}
+    new_keys = {
+        kind: rotate_key(connection, project_id, kind, now=now, grace=grace) for kind in kinds
+    }
+    record(
+        connection,
+        project_id,
+        actor=actor,
+        action=ROTATE_ACTION,
+        target=None,
+        details={"kinds": list(kinds), "old_keys_expire_at": (now + grace).isoformat()},
+        at=now,
+    )
+    return new_keys
+
+
+def list_keys(connection: Connection, project_id: uuid.UUID, *, now: datetime) -> list[KeyInfo]:
+    """The project's keys that still work, newest first: the current ones and those in
+    their grace period. Only their first characters: a listing never shows a key."""
+    rows = connection.execute(
+        select(_keys.c.kind, _keys.c.prefix, _keys.c.created_at, _keys.c.expires_at)
+        .where(
+            _keys.c.project_id == project_id,
+            or_(_keys.c.expires_at.is_(None), _keys.c.expires_at > now),
+        )
+        .order_by(_keys.c.created_at.desc(), _keys.c.id.desc())
+    )
+    return [
+        KeyInfo(
+            kind=row.kind, prefix=row.prefix, created_at=row.created_at, expires_at=row.expires_at
+        )
+        for row in rows
+    ]
 
 
 def project_details(connection: Connection, project_id: uuid.UUID) -> dict[str, Any]:

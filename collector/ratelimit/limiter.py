@@ -2,8 +2,9 @@
 
 Limits are requests per second: the installation's defaults (``WAYPOST_RATE_LIMIT_*``)
 unless the project sets its own (``rate_limits`` in its settings). A limit of 0 is no
-limit. Buckets are per write key, per (project, client address) and per secret key; a
-call whose key is unknown is limited by its address alone, with the default.
+limit. Buckets are per write key, per (project, client address) and per secret key (or
+dashboard session); a call whose key is unknown is limited by its address alone, with
+the default.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from collector.ratelimit.store import store_for
 from collector.settings import Settings
 
 LIMIT_HEADER = "x-waypost-rate-limit"
-LIMITED = {"write_key": "write key", "client_ip": "client address", "secret_key": "secret key"}
+LIMITED = {
+    "write_key": "write key",
+    "client_ip": "client address",
+    "secret_key": "secret key or dashboard session",
+}
 
 
 def _digest(key: str) -> str:
@@ -92,3 +97,16 @@ def guard_secret_key_call(engine: Engine, settings: Settings, key: str | None) -
     project_id: uuid.UUID | None = key_project(engine, key, "secret")
     project = project_settings(engine, project_id) if project_id is not None else None
     enforce(engine, [(_digest(key), limit_for("secret_key", settings, project))])
+
+
+def guard_session_call(
+    engine: Engine, settings: Settings, cookie: str, project_header: str | None
+) -> None:
+    """The rate limit of an admin call made by the dashboard: per session, with the
+    ``secret_key`` limit of the project it names (the route checks membership)."""
+    try:
+        project_id: uuid.UUID | None = uuid.UUID(project_header or "")
+    except ValueError:
+        project_id = None
+    project = project_settings(engine, project_id) if project_id is not None else None
+    enforce(engine, [(f"session:{_digest(cookie)}", limit_for("secret_key", settings, project))])

@@ -14,8 +14,14 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from collector.auth.guards import basic_auth_username, bearer_token
+from collector.dashboard.access import PROJECT_HEADER
+from collector.dashboard.sessions import SESSION_COOKIE
 from collector.errors import WaypostError, render
-from collector.ratelimit.limiter import guard_secret_key_call, guard_write_key_call
+from collector.ratelimit.limiter import (
+    guard_secret_key_call,
+    guard_session_call,
+    guard_write_key_call,
+)
 
 
 def client_ip(request: Request) -> str | None:
@@ -34,8 +40,13 @@ def sdk_guard(request: Request) -> Callable[[], None]:
 
 
 def admin_guard(request: Request) -> Callable[[], None]:
+    """Per secret key; without one, per dashboard session (the cookie stands in for it)."""
     state: Any = request.state
     key = bearer_token(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if key is None and cookie:
+        project = request.headers.get(PROJECT_HEADER)
+        return lambda: guard_session_call(state.engine, state.settings, cookie, project)
     return lambda: guard_secret_key_call(state.engine, state.settings, key)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
+SDK = Path(__file__).resolve().parents[2] / "sdk" / "js"
 
 
 # Package scope, not session: Playwright's sync API keeps an event loop running in the main
@@ -83,6 +86,15 @@ def dashboard_site(dashboard_server: LiveServer, engine: Engine) -> DashboardSit
     return DashboardSite(
         dashboard_server, engine, project, factories.create_dashboard_user(engine, project)
     )
+
+
+@pytest.fixture(scope="module")
+def sdk_built() -> None:
+    """The SDK core as the collector serves it (``make`` builds it; so does this, if missing)."""
+    if not (SDK / "dist" / "waypost.js").exists():
+        npm = shutil.which("npm") or "npm"
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=SDK, check=True)
+        subprocess.run([npm, "run", "build"], cwd=SDK, check=True)
 
 
 @pytest.fixture(scope="module")

@@ -70,3 +70,49 @@ def test_the_theme_switches_between_light_and_dark_and_is_remembered(
     expect(page.locator("html")).to_have_attribute("data-theme", theme)
     page.get_by_role("button", name="Theme").click()
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
+
+
+def new_key_shown(page: Page, kind: str) -> str:
+    """The key the notice shows once, after a rotation from the Keys card."""
+    shown = page.get_by_role("status").filter(has_text=f"New {kind} key, shown only now")
+    expect(shown).to_be_visible()
+    return shown.locator("pre").inner_text().strip()
+
+
+def test_a_write_key_rotated_in_settings_ingests(
+    page: Page, dashboard_site: DashboardSite, artifacts_dir: Path
+) -> None:
+    site = dashboard_site
+    site.sign_in(page, path="/settings")
+    keys = page.locator(".card").filter(has_text="Rotate write key")
+    expect(keys).to_contain_text(site.project.write_key[:12])
+    page.get_by_label("Old key keeps working for").select_option(label="1 hour")
+    page.get_by_role("button", name="Rotate write key").click()
+    new_key = new_key_shown(page, "write")
+    expect(keys.locator("tbody tr")).to_have_count(3)
+    screenshot(page, artifacts_dir, "settings-keys")
+    assert new_key.startswith("wk_") and new_key != site.project.write_key
+    batch = {"batch": [factories.track()]}
+    response = httpx2.post(
+        f"{site.server.url}/v1/batch", json=batch, headers=factories.basic_auth(new_key)
+    )
+    assert response.status_code == 200, response.text
+    listed = httpx2.get(
+        f"{site.server.url}/api/v1/project/keys", headers=factories.secret_auth(site.project)
+    ).json()["data"]
+    ends = {key["prefix"]: key["expires_at"] for key in listed}
+    assert ends[new_key[:12]] is None and ends[site.project.write_key[:12]] is not None
+
+
+def test_a_secret_key_rotated_at_once_in_settings_replaces_the_old_one(
+    page: Page, dashboard_site: DashboardSite
+) -> None:
+    site = dashboard_site
+    site.sign_in(page, path="/settings")
+    page.get_by_label("Old key keeps working for").select_option(label="none: it stops at once")
+    page.get_by_role("button", name="Rotate secret key").click()
+    new_key = new_key_shown(page, "secret")
+    project_url = f"{site.server.url}/api/v1/project"
+    assert httpx2.get(project_url, headers=factories.bearer_auth(new_key)).status_code == 200
+    old = httpx2.get(project_url, headers=factories.secret_auth(site.project))
+    assert old.status_code == 401

@@ -3,11 +3,8 @@ widgets; the demo project's tour, checklist and NPS survey are taken by using th
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -27,17 +24,6 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.browser.widget_harness"]
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-SDK = Path(__file__).resolve().parents[2] / "sdk" / "js"
-
-
-@pytest.fixture(scope="module")
-def sdk_built() -> None:
-    """The SDK core as the collector serves it (``make`` builds it; so does this, if missing)."""
-    if not (SDK / "dist" / "waypost.js").exists():
-        npm = shutil.which("npm") or "npm"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=SDK, check=True)
-        subprocess.run([npm, "run", "build"], cwd=SDK, check=True)
 
 
 @pytest.fixture

@@ -1,10 +1,32 @@
 // Settings: identity verification (with the server-side snippet), project-wide throttling,
-// account-health weights and thresholds. Saved with PATCH /api/v1/project.
+// account-health weights and thresholds, saved with PATCH /api/v1/project; the project's
+// keys, rotated with POST /api/v1/project/keys/rotate.
 
-import { describe } from "../api";
-import { card, h, notice, replace } from "../dom";
+import { type Api, describe } from "../api";
+import { card, field, h, notice, replace } from "../dom";
+import { dateTime } from "../format";
 import { type Binder, type Doc, checkbox, numberInput } from "../form";
 import type { PageContext } from "../router";
+import { dataTable } from "../table";
+
+type KeyKind = "write" | "secret";
+
+interface ApiKey {
+  kind: KeyKind;
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+}
+
+type Rotated = Partial<Record<`${KeyKind}_key`, string>> & { old_keys_expire_at: string };
+
+const GRACE_PERIODS: [number, string][] = [
+  [0, "none: it stops at once"],
+  [3600, "1 hour"],
+  [86400, "24 hours"],
+  [7 * 86400, "7 days"],
+];
+const DEFAULT_GRACE = 86400;
 
 const PYTHON_SNIPPET = `import hashlib, hmac, os
 
@@ -57,6 +79,66 @@ function healthSection(binder: Binder): HTMLElement {
   );
 }
 
+/** A new key is shown once, right after it is made, for the app's configuration. */
+function keyNotice(kind: KeyKind, rotated: Rotated): HTMLElement {
+  const ends = rotated.old_keys_expire_at;
+  return h(
+    "div",
+    { class: "notice ok", role: "status" },
+    h("p", {}, `New ${kind} key, shown only now: copy it into your app's configuration. The old key works until ${dateTime(ends)}.`),
+    h("pre", { class: "code" }, rotated[`${kind}_key`] ?? ""),
+  );
+}
+
+function keyTable(keys: ApiKey[]): HTMLElement {
+  return dataTable(
+    [
+      { label: "Kind", value: (row) => row.kind },
+      { label: "Key", value: (row) => `${row.prefix}…`, cell: (row) => h("code", {}, `${row.prefix}…`) },
+      { label: "Created", value: (row) => row.created_at, cell: (row) => dateTime(row.created_at) },
+      { label: "Works until", value: (row) => row.expires_at ?? "", cell: (row) => (row.expires_at ? dateTime(row.expires_at) : "current") },
+    ],
+    keys,
+    { empty: "No keys." },
+  );
+}
+
+function keysSection(api: Api): HTMLElement {
+  const status = h("div", { class: "status" });
+  const listing = h("div");
+  const grace = h("select", {}, ...GRACE_PERIODS.map(([seconds, label]) => h("option", { value: seconds, selected: seconds === DEFAULT_GRACE }, label)));
+  const load = async (): Promise<void> => {
+    try {
+      replace(listing, keyTable((await api.get<{ data: ApiKey[] }>("/api/v1/project/keys")).data));
+    } catch (error) {
+      replace(listing, notice("error", describe(error)));
+    }
+  };
+  const rotate = async (kind: KeyKind): Promise<void> => {
+    try {
+      const rotated = await api.send<Rotated>("POST", "/api/v1/project/keys/rotate", { kinds: [kind], grace_seconds: Number(grace.value) });
+      replace(status, keyNotice(kind, rotated));
+      await load();
+    } catch (error) {
+      replace(status, notice("error", describe(error)));
+    }
+  };
+  void load();
+  return card(
+    "Keys",
+    h("p", {}, "The write key goes in your app's pages; the secret key stays on your servers. A rotated-out key keeps working for the grace period, so you can deploy the new one first."),
+    listing,
+    field("Old key keeps working for", grace),
+    h(
+      "div",
+      { class: "toolbar" },
+      h("button", { type: "button", onclick: () => void rotate("write") }, "Rotate write key"),
+      h("button", { type: "button", class: "danger", onclick: () => void rotate("secret") }, "Rotate secret key"),
+    ),
+    status,
+  );
+}
+
 const EDITABLE = ["require_identity_verification", "throttle", "health"];
 
 export async function renderSettings({ api, main, navigate, query }: PageContext): Promise<void> {
@@ -86,6 +168,6 @@ export async function renderSettings({ api, main, navigate, query }: PageContext
       healthSection(binder),
       h("div", { class: "toolbar sticky" }, h("button", { type: "submit", class: "primary" }, "Save settings")),
     ),
-    card("Keys", h("p", {}, "Write and secret keys are rotated with: waypost keys rotate --project <id>. The old keys keep working for the grace period.")),
+    keysSection(api),
   );
 }
