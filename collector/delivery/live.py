@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Dialect
@@ -30,7 +30,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 
 from collector.db.engine import json_serializer
 from collector.db.statements import driver_values
-from collector.delivery.loading import STAMP, spelt
+from collector.delivery.loading import STAMP, moment, spelt
 from collector.experiences.localization import localize
 from collector.targeting.facts import Candidate, ProjectThrottle
 from collector.targeting.rules import Audience
@@ -44,7 +44,7 @@ SERVER_ONLY = ("audience", "throttle")
 
 _READ = (
     "SELECT st.stamp, p.settings, x.id, x.kind, x.type, x.name, x.version, x.priority,"
-    " x.definition FROM projects AS p CROSS JOIN (SELECT {stamp} AS stamp) AS st"
+    " x.definition, x.updated_at FROM projects AS p CROSS JOIN (SELECT {stamp} AS stamp) AS st"
     " LEFT JOIN experiences AS x ON x.project_id = p.id AND x.status = 'live'"
     " WHERE p.id = {project}"
 )
@@ -59,6 +59,8 @@ class Experience:
     version: int
     priority: int
     definition: Mapping[str, Any]
+    updated_at: datetime
+    """When it went live or was last changed: how recent a resource center finds it."""
 
 
 class Live:
@@ -175,8 +177,9 @@ def _read(cursor: DBAPICursor, dialect: Dialect, project_id: uuid.UUID) -> Live:
             version=version,
             priority=priority,
             definition=values.read_json(definition),
+            updated_at=moment(updated_at),
         )
-        for _, _, id_, kind, type_, name, version, priority, definition in rows
+        for _, _, id_, kind, type_, name, version, priority, definition, updated_at in rows
         if id_ is not None
     ]
     stamp, settings = rows[0][0], rows[0][1]

@@ -21,13 +21,14 @@ from collector.auth.guards import INVALID_KEY_MESSAGE
 from collector.auth.identity import is_valid_identity_hash
 from collector.auth.keys import lookup_value
 from collector.db.engine import read_transaction
-from collector.delivery import key_projects, loading, repository
+from collector.delivery import key_projects, loading, repository, resource_center
 from collector.delivery.live import Live, LiveCache
 from collector.delivery.loading import Loaded, State
 from collector.errors import Forbidden, InvalidKey, NotFound
 from collector.persons.service import resolve_person_id
 from collector.targeting.eligibility import decide
 from collector.targeting.facts import Candidate, Decision, PageFacts, PersonFacts
+from collector.targeting.throttling import LAUNCHER_TYPE
 
 RETRIES = 2
 """Times a request reads again when the experiences were edited while it read them."""
@@ -78,7 +79,7 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
     sampling_key = _sampling_key(loaded, asked_with)
     decisions = _decide(live, loaded, sampling_key, query.page, project_id=project_id, now=now)
     eligible = [candidate for candidate, decision in decisions if decision.eligible]
-    return {
+    answer = {
         kind + "s": [
             _delivered(live, loaded, candidate, query.locale)
             for candidate in eligible
@@ -86,6 +87,12 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
         ]
         for kind in ("flow", "survey")
     }
+    centers = [flow for flow in answer["flows"] if flow["type"] == LAUNCHER_TYPE]
+    if centers:
+        listed = resource_center.listings(live, loaded, decisions, query.locale, now)
+        for center in centers:
+            center.update(listed)
+    return answer
 
 
 def explain(

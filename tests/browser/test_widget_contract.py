@@ -107,6 +107,21 @@ def test_widget_has_no_axe_violations(harness: WidgetHarness, name: str) -> None
     assert axe_violations(harness) == []
 
 
+@pytest.mark.parametrize("locale", ["en", "he"])
+def test_resource_center_with_news_and_checklists_has_no_axe_violations(
+    harness: WidgetHarness, locale: str
+) -> None:
+    harness.sdk = False
+    harness.locale = locale
+    harness.define("flow", EXPERIENCES["announcement"][1])
+    harness.define("flow", CHECKLIST)
+    show(harness, "resource_center")
+    open_widget(harness, "resource_center")
+    harness.dialog().locator(".wp-more").click()
+    expect(harness.dialog().locator(".wp-news .wp-body")).to_be_visible()
+    assert axe_violations(harness) == []
+
+
 @pytest.mark.parametrize("locale", ["he", "ar"])
 def test_tour_popover_mirrors_in_right_to_left_languages(
     harness: WidgetHarness, locale: str, artifacts_dir: Path
@@ -177,6 +192,32 @@ def test_untrusted_text_is_shown_as_text_and_never_runs(harness: WidgetHarness) 
     created = harness.page.evaluate(
         """[...document.querySelectorAll("waypost-widget")].reduce((n, w) =>
             n + w.shadowRoot.querySelectorAll("img, script").length, 0)"""
+    )
+    assert (created, harness.page.evaluate("window.pwned")) == (0, None)
+
+
+def test_untrusted_text_listed_by_the_resource_center_is_shown_as_text(
+    harness: WidgetHarness,
+) -> None:
+    harness.sdk = False
+    step = {"title": HOSTILE, "body": HOSTILE, "buttons": {"done": HOSTILE}, "url": "/x"}
+    harness.define("flow", {"name": "x", "type": "announcement", "steps": [step]})
+    item = {"title": HOSTILE, "completed_by": None}
+    harness.define("flow", {"name": HOSTILE, "type": "checklist", "items": [item]})
+    center = harness.define("flow", {"name": "Help", "type": "resource_center"})
+    harness.open("/app")
+    harness.mount(center["id"])
+    harness.page.locator("waypost-widget .wp-launch").click()
+    harness.dialog().locator(".wp-more").click()
+    texts = harness.dialog().evaluate(
+        """panel => [".wp-more", ".wp-news .wp-body", ".wp-news a", ".wp-lists .wp-name",
+            ".wp-lists label"].map(selector => [...panel.querySelector(selector).childNodes]
+            .find(node => node.nodeType === Node.TEXT_NODE).textContent)"""
+    )
+    assert texts == [HOSTILE] * 5
+    harness.page.wait_for_timeout(200)
+    created = harness.page.evaluate(
+        "document.querySelector('waypost-widget').shadowRoot.querySelectorAll('img, script').length"
     )
     assert (created, harness.page.evaluate("window.pwned")) == (0, None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -108,3 +109,90 @@ def test_resource_center_lists_its_links(harness: WidgetHarness) -> None:
     harness.page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     expect(launcher).to_be_focused()
+
+
+CHECKLIST = {
+    "name": "Get started",
+    "type": "checklist",
+    "items": [
+        {"id": "report", "title": "Create a report", "completed_by": {"event": "Report Created"}},
+        {"id": "invite", "title": "Invite a colleague", "completed_by": None},
+    ],
+}
+NEWS_STEP = {
+    "title": {"en": "New: exports", "he": "חדש: ייצוא"},
+    "body": {"en": "Download any report", "he": "הורידו כל דוח"},
+    "buttons": {"done": {"en": "Try it", "he": "נסו"}},
+    "url": "/exports",
+}
+
+
+def help_center(harness: WidgetHarness) -> Any:
+    """The resource center's open panel, listing an announcement and a half-done checklist.
+
+    Mounted without the SDK, which would also show the announcement and the checklist."""
+    harness.sdk = False
+    harness.define("flow", {"name": "Exports", "type": "announcement", "steps": [NEWS_STEP]})
+    checklist = harness.define("flow", CHECKLIST)
+    center = harness.define("flow", {"name": "Help", "type": "resource_center"})
+    harness.open("/app")
+    harness.track("Flow Started", {"flow_id": checklist["id"], "version": checklist["version"]})
+    harness.track("Report Created")
+    harness.settle()
+    harness.mount(center["id"])
+    harness.widget("resource_center").locator(".wp-launch").click()
+    return harness.dialog()
+
+
+def test_resource_center_unfolds_an_announcement_with_its_call_to_action(
+    harness: WidgetHarness,
+) -> None:
+    panel = help_center(harness)
+    expect(panel.get_by_role("heading", name="What's new")).to_be_visible()
+    news = panel.get_by_role("button", name="New: exports")
+    expect(news).to_have_attribute("aria-expanded", "false")
+    expect(panel.get_by_text("Download any report")).to_be_hidden()
+    news.focus()
+    harness.page.keyboard.press("Enter")
+    expect(news).to_have_attribute("aria-expanded", "true")
+    expect(panel.get_by_text("Download any report")).to_be_visible()
+    cta = panel.get_by_role("link", name="Try it")
+    expect(cta).to_have_attribute("href", f"{harness.app.url}/exports")
+    expect(cta).to_have_attribute("rel", "noopener noreferrer")
+
+
+def test_resource_center_marks_an_announcement_not_yet_seen_as_new(
+    harness: WidgetHarness,
+) -> None:
+    panel = help_center(harness)
+    expect(panel.get_by_role("button", name="New: exports").locator(".wp-badge")).to_have_text(
+        "New"
+    )
+
+
+def test_resource_center_lists_the_users_checklists_with_their_progress(
+    harness: WidgetHarness,
+) -> None:
+    panel = help_center(harness)
+    expect(panel.get_by_role("heading", name="Your checklists")).to_be_visible()
+    expect(panel.get_by_text("1 of 2")).to_be_visible()
+    done = panel.get_by_role("checkbox", name="Create a report")
+    expect(done).to_be_checked()
+    expect(done).to_be_disabled()
+    expect(panel.get_by_role("checkbox", name="Invite a colleague")).not_to_be_checked()
+
+
+def test_resource_center_lists_in_the_users_language_right_to_left(
+    harness: WidgetHarness, artifacts_dir: Path
+) -> None:
+    harness.locale = "he"
+    panel = help_center(harness)
+    expect(panel.get_by_role("heading", name="מה חדש")).to_be_visible()
+    news = panel.get_by_role("button", name="חדש: ייצוא")
+    news.click()
+    expect(panel.get_by_role("link", name="נסו")).to_be_visible()
+    name, count = panel.locator(".wp-lists .wp-name"), panel.get_by_text("1 מתוך 2")
+    name_box, count_box = name.bounding_box(), count.bounding_box()
+    assert name_box is not None and count_box is not None
+    assert count_box["x"] + count_box["width"] <= name_box["x"]
+    harness.page.screenshot(path=artifacts_dir / "widget-resource-center-he.png")

@@ -73,3 +73,40 @@ def test_a_checklist_opening_by_itself_leaves_focus_in_the_tour(harness: WidgetH
     expect(harness.widget("tour").get_by_role("dialog")).to_be_visible()
     harness.page.wait_for_timeout(300)
     assert harness.page.evaluate("document.activeElement.dataset.type") == "tour"
+
+
+ANNOUNCEMENT = {
+    "name": "Exports",
+    "type": "announcement",
+    "steps": [{"title": "New: exports", "body": "Download any report"}],
+}
+
+
+def finish_the_tour(harness: WidgetHarness) -> None:
+    """Open the page where a tour and an announcement are both due, and complete the tour."""
+    harness.define("flow", {**TOUR, "priority": 5})
+    harness.define("flow", ANNOUNCEMENT)
+    harness.open("/app")
+    tour = harness.widget("tour").get_by_role("dialog")
+    expect(tour).to_be_visible()
+    expect(harness.widget("announcement")).to_have_count(0)
+    tour.get_by_role("button", name="Done").click()
+    expect(harness.widget("tour")).to_have_count(0)
+
+
+def test_an_announcement_due_with_a_tour_shows_once_the_tour_is_done(
+    harness: WidgetHarness,
+) -> None:
+    finish_the_tour(harness)
+    expect(harness.widget("announcement").get_by_role("dialog")).to_have_accessible_description(
+        "Download any report"
+    )
+
+
+def test_an_announcement_the_session_cap_holds_back_stays_away_after_the_tour(
+    harness: WidgetHarness,
+) -> None:
+    harness.admin("PATCH", "/api/v1/project", {"settings": {"throttle": {"max_per_session": 1}}})
+    finish_the_tour(harness)
+    harness.page.wait_for_timeout(300)
+    expect(harness.widget("announcement")).to_have_count(0)

@@ -30,7 +30,11 @@ export type Key =
   | "all_done"
   | "help"
   | "answer"
-  | "dismiss";
+  | "dismiss"
+  | "news"
+  | "lists"
+  | "new"
+  | "more";
 
 export type Table = Record<Key, string>;
 
@@ -59,6 +63,10 @@ export const en: Table = {
   help: "Help",
   answer: "Your answer",
   dismiss: "Dismiss",
+  news: "What's new",
+  lists: "Your checklists",
+  new: "New",
+  more: "Learn more",
 };
 
 /** Languages with built-in strings; each but English is a chunk loaded when needed. */

@@ -1,12 +1,16 @@
 /**
- * The resource center: a help launcher opening a panel of links the product team chose.
- * Only http(s) links are rendered, opened in a new tab without access to this page.
+ * The resource center: a help launcher opening a panel of links the product team chose, the
+ * person's recent announcements ("What's new", each unfolding to its text) and their
+ * checklists with their progress, read-only. The collector adds the last two to the
+ * delivered definition. Only http(s) links are rendered, opened in a new tab without access
+ * to this page.
  */
 
 import { trap } from "./a11y";
 import { h, list, Scope, text, uid } from "./dom";
 import { frame, whenReady } from "./frame";
 import type { DeliveredExperience, MountedWidget, WidgetHost } from "./host";
+import type { Translate } from "./i18n";
 import { recorder } from "./record";
 
 interface Link {
@@ -15,26 +19,80 @@ interface Link {
   description?: unknown;
 }
 
-export function safeUrl(value: unknown): string | null {
+export interface Announcement {
+  title?: unknown;
+  body?: unknown;
+  cta?: { label?: unknown; url?: unknown } | null;
+  seen?: unknown;
+}
+
+export interface Listed {
+  title?: unknown;
+  items?: unknown;
+  done?: unknown;
+  total?: unknown;
+}
+
+/** `value` as an absolute http(s) URL (resolved against `base` when given), else null. */
+export function safeUrl(value: unknown, base?: string): string | null {
   if (typeof value !== "string") return null;
   try {
-    const url = new URL(value);
+    const url = new URL(value, base);
     return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
   } catch {
     return null;
   }
 }
 
+const newTab = (href: string, label: string): HTMLAnchorElement =>
+  h("a", { href, target: "_blank", rel: "noopener noreferrer" }, label);
+
 function linkItem(link: Link): HTMLLIElement | null {
   const href = safeUrl(link.url);
   if (!href) return null;
   const description = text(link.description);
+  return h("li", {}, newTab(href, text(link.title) || href), description && h("span", { class: "wp-desc" }, description));
+}
+
+/** An announcement's title as a button that unfolds its text and call to action. */
+function newsItem(news: Announcement, t: Translate, scope: Scope): HTMLLIElement {
+  const bodyId = uid("news");
+  const toggle = h("button", { type: "button", class: "wp-more", "aria-expanded": "false", "aria-controls": bodyId }, text(news.title));
+  if (news.seen !== true) toggle.append(h("span", { class: "wp-badge" }, t("new")));
+  // A call to action of the page the announcement lives on, resolved against this page.
+  const href = safeUrl(news.cta?.url, location.href);
+  const body = h(
+    "div",
+    { id: bodyId, class: "wp-body", hidden: true },
+    text(news.body),
+    href && h("p", {}, newTab(href, text(news.cta?.label) || t("more"))),
+  );
+  scope.listen(toggle, "click", () => {
+    body.hidden = !body.hidden;
+    toggle.setAttribute("aria-expanded", String(!body.hidden));
+  });
+  return h("li", {}, toggle, body);
+}
+
+/** A checklist's title, how many items are done, and each item's state (not editable here). */
+function listItem(listed: Listed, t: Translate): HTMLLIElement {
+  const items = list<{ title?: unknown; done?: unknown }>(listed.items).map((item) =>
+    h("li", {}, h("label", { class: "wp-item" }, h("input", { type: "checkbox", disabled: true, checked: item.done === true }), text(item.title))),
+  );
   return h(
     "li",
     {},
-    h("a", { href, target: "_blank", rel: "noopener noreferrer" }, text(link.title) || href),
-    description && h("span", { class: "wp-desc" }, description),
+    h("span", { class: "wp-name" }, text(listed.title)),
+    h("span", { class: "wp-count" }, t("of", Number(listed.done) || 0, Number(listed.total) || 0)),
+    h("ul", { class: "wp-items" }, ...items),
   );
+}
+
+/** A headed part of the panel, left out when it has nothing to list. */
+function section(heading: string, className: string, items: HTMLLIElement[]): HTMLElement | null {
+  if (!items.length) return null;
+  const id = uid("part");
+  return h("section", { "aria-labelledby": id }, h("h3", { class: "wp-sub", id }, heading), h("ul", { class: className }, ...items));
 }
 
 export function mount(experience: DeliveredExperience, host: WidgetHost): MountedWidget {
@@ -52,6 +110,8 @@ export function mount(experience: DeliveredExperience, host: WidgetHost): Mounte
       { role: "dialog", id: panelId, class: "wp-panel wp-end", "aria-labelledby": `${panelId}-t`, tabindex: -1, hidden: true },
       h("h2", { class: "wp-title", id: `${panelId}-t` }, t("help")),
       h("ul", { class: "wp-links" }, ...items),
+      section(t("news"), "wp-news", list<Announcement>(experience.announcements).map((news) => newsItem(news, t, scope))),
+      section(t("lists"), "wp-lists", list<Listed>(experience.checklists).map((listed) => listItem(listed, t))),
       close,
     );
     let started = false;

@@ -85,3 +85,20 @@ test("only http and https links are kept", () => {
   assert.equal(safeUrl("not a url"), null);
   assert.equal(safeUrl(42), null);
 });
+
+test("a call to action's path is resolved against the page it is read on", () => {
+  assert.equal(safeUrl("/exports", "https://app.example.com/reports?id=1"), "https://app.example.com/exports");
+  assert.equal(safeUrl("https://docs.example.com/a", "https://app.example.com/"), "https://docs.example.com/a");
+});
+
+test("a call to action to anything but http(s) is refused, whatever page it is read on", () => {
+  const page = "https://app.example.com/reports";
+  assert.equal(safeUrl("javascript:alert(1)", page), null);
+  assert.equal(safeUrl("JavaScript:alert(1)", page), null);
+  assert.equal(safeUrl("data:text/html,x", page), null);
+  assert.equal(safeUrl("//evil.example/x", "file:///etc/"), null);
+});
+
+test("a path on its own is no link where there is no page to resolve it against", () => {
+  assert.equal(safeUrl("/exports"), null);
+});

@@ -6,7 +6,11 @@
  * Tours, announcements and surveys take the person's attention: one of them at a time holds
  * the screen, until it is completed, dismissed or answered. Launchers (checklists, resource
  * centers, hotspot beacons) wait in a corner of the page and hold nothing, so an open
- * checklist never keeps a due tour or survey away.
+ * checklist never keeps a due tour or survey away. One that falls due while the screen is held
+ * waits and is shown, highest priority first, when the screen frees: the answer it came in
+ * was decided with what holds the screen already admitted (or started), so the collector's
+ * caps allow both. A new answer (the next page of a single-page app, another user) decides
+ * afresh, and what waited is forgotten.
  */
 
 import { browser } from "./env";
@@ -63,6 +67,8 @@ export function createFlows(options: FlowsOptions): Flows {
   const open = new Map<string, boolean>();
   const mounted: MountedWidget[] = [];
   const shown = new Set<string>();
+  /** Due while the screen was held: shown, highest priority first, once it frees. */
+  const waiting = new Set<string>();
   const listeners = new Set<(event: string, properties: Properties) => void>();
   let timers: ReturnType<typeof setTimeout>[] = [];
   let loading: Promise<unknown> | undefined;
@@ -97,8 +103,8 @@ export function createFlows(options: FlowsOptions): Flows {
     const file = moduleOf(experience);
     // Surveys (nps, csat, ces) and every flow type but the launchers take the screen.
     const holds = !LAUNCHERS.includes(experience.type);
-    const held = holds && [...open.values()].includes(true);
-    if (held || open.has(experience.id) || (shown.has(experience.id) && !again) || !file) return false;
+    if (open.has(experience.id) || (shown.has(experience.id) && !again) || !file) return false;
+    if (holds && [...open.values()].includes(true)) return !waiting.add(experience.id);
     open.set(experience.id, holds);
     shown.add(experience.id);
     try {
@@ -125,6 +131,7 @@ export function createFlows(options: FlowsOptions): Flows {
   const flows: Flows = {
     async load() {
       delivered = await (loading = fetchDelivered());
+      waiting.clear();
       timers.forEach(clearTimeout);
       timers = [];
       schedule();
@@ -132,8 +139,10 @@ export function createFlows(options: FlowsOptions): Flows {
     tracked(event, properties) {
       for (const listener of [...listeners]) listener(event, properties);
       const id = properties.flow_id ?? properties.survey_id;
-      if (FINISHED.includes(event)) open.delete(id as string);
-      for (const experience of delivered) if (onEvent(trigger(experience), event)) void present(experience);
+      const freed = FINISHED.includes(event) && open.delete(id as string) && ![...open.values()].includes(true);
+      for (const experience of delivered) {
+        if ((freed && waiting.delete(experience.id)) || onEvent(trigger(experience), event)) void present(experience);
+      }
     },
     async show(id) {
       // Called right after init, the first answer may not even be asked for yet: wait for it.

@@ -60,7 +60,7 @@ export async function post(url: string, body: string, keepalive: boolean): Promi
 /** Hand `body` to the browser to deliver after the page is gone; false when it refuses. */
 export function beacon(url: string, body: string): boolean {
   try {
-    return browser()?.navigator.sendBeacon?.(url, body) ?? false;
+    return !!browser()?.navigator.sendBeacon?.(url, body);
   } catch {
     return false;
   }

@@ -15,8 +15,9 @@ export function urlMatches(pattern: string, href: string): boolean {
   const full = /^https?:\/\//.test(pattern);
   // As on the collector, a trailing "/" is not significant.
   const target = (full ? href : new URL(href).pathname).replace(/\/+$/, "");
+  // Split on "*", so no part holds one to escape.
   const parts = (pattern.replace(/\/+$/, "") || "/").split("*");
-  const compiled = new RegExp(`^${parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const compiled = new RegExp(`^${parts.map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
   return compiled.test(target || "/") || compiled.test(`${target}/`);
 }
 

@@ -97,3 +97,67 @@ test("a dismissed checklist does not free the screen a tour holds", async () => 
   await imported();
   assert.deepEqual(mounted(), ["list", "tour"]);
 });
+
+test("an announcement due with a tour shows once the tour is completed", async () => {
+  const flows = await loaded({ flows: [flow("tour", "tour", 5), flow("news", "announcement")] });
+  assert.deepEqual(mounted(), ["tour"]);
+  flows.tracked("Flow Completed", { flow_id: "tour" });
+  await imported();
+  assert.deepEqual(mounted(), ["tour", "news"]);
+});
+
+test("a survey due on an event while a tour holds the screen shows once the tour is dismissed", async () => {
+  const flows = await loaded({ flows: [flow("tour", "tour")], surveys: [survey("nps", { type: "event", event: "Saved" })] });
+  flows.tracked("Saved", {});
+  flows.tracked("Flow Dismissed", { flow_id: "tour" });
+  await imported();
+  assert.deepEqual(mounted(), ["tour", "nps"]);
+});
+
+test("experiences waiting for the screen take it one at a time, highest priority first", async () => {
+  const flows = await loaded({
+    flows: [flow("tour", "tour", 9), flow("news", "announcement", 1)],
+    surveys: [{ ...survey("nps"), priority: 5 }],
+  });
+  flows.tracked("Flow Completed", { flow_id: "tour" });
+  await imported();
+  assert.deepEqual(mounted(), ["tour", "nps"]);
+  flows.tracked("Survey Responded", { survey_id: "nps" });
+  await imported();
+  assert.deepEqual(mounted(), ["tour", "nps", "news"]);
+});
+
+test("a finished launcher does not release what waits for the screen", async () => {
+  const flows = await loaded({ flows: [flow("list", "checklist", 9), flow("tour", "tour", 5), flow("news", "announcement")] });
+  flows.tracked("Flow Dismissed", { flow_id: "list" });
+  await imported();
+  assert.deepEqual(mounted().sort(), ["list", "tour"]);
+});
+
+test("an experience that finished elsewhere does not release what waits for the screen", async () => {
+  const flows = await loaded({ flows: [flow("tour", "tour", 5), flow("news", "announcement")] });
+  flows.tracked("Flow Completed", { flow_id: "some-other-tab" });
+  await imported();
+  assert.deepEqual(mounted(), ["tour"]);
+});
+
+test("a new answer forgets what waited for the screen on the last page", async () => {
+  const flows = await loaded({ flows: [flow("tour", "tour", 5), flow("news", "announcement")] });
+  const elsewhere = flow("news", "announcement", 0, { type: "page_load", url: "/elsewhere" });
+  fake.answers.push({ status: 200, body: { flows: [flow("tour", "tour", 5), elsewhere], surveys: [] } });
+  await flows.load();
+  flows.tracked("Flow Completed", { flow_id: "tour" });
+  await imported();
+  assert.deepEqual(mounted(), ["tour"]);
+});
+
+test("an experience waiting for the screen is shown once, even when it falls due again", async () => {
+  const flows = await loaded({ flows: [flow("tour", "tour", 5), flow("news", "announcement", 0, { type: "event", event: "Saved" })] });
+  flows.tracked("Saved", {});
+  flows.tracked("Saved", {});
+  flows.tracked("Flow Completed", { flow_id: "tour" });
+  await imported();
+  flows.tracked("Flow Dismissed", { flow_id: "news" });
+  await imported();
+  assert.deepEqual(mounted(), ["tour", "news"]);
+});

@@ -26,5 +26,9 @@ const table: Table = {
   help: "مساعدة",
   answer: "إجابتك",
   dismiss: "تجاهل",
+  news: "ما الجديد",
+  lists: "قوائم مهامك",
+  new: "جديد",
+  more: "معرفة المزيد",
 };
 export default table;

@@ -26,5 +26,9 @@ const table: Table = {
   help: "Hilfe",
   answer: "Ihre Antwort",
   dismiss: "Ausblenden",
+  news: "Neuigkeiten",
+  lists: "Ihre Checklisten",
+  new: "Neu",
+  more: "Mehr erfahren",
 };
 export default table;

@@ -26,5 +26,9 @@ const table: Table = {
   help: "Ayuda",
   answer: "Tu respuesta",
   dismiss: "Descartar",
+  news: "Novedades",
+  lists: "Tus listas de tareas",
+  new: "Nuevo",
+  more: "Más información",
 };
 export default table;

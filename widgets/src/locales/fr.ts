@@ -26,5 +26,9 @@ const table: Table = {
   help: "Aide",
   answer: "Votre réponse",
   dismiss: "Masquer",
+  news: "Nouveautés",
+  lists: "Vos listes de tâches",
+  new: "Nouveau",
+  more: "En savoir plus",
 };
 export default table;

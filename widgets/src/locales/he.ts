@@ -26,5 +26,9 @@ const table: Table = {
   help: "עזרה",
   answer: "התשובה שלך",
   dismiss: "הסתרה",
+  news: "מה חדש",
+  lists: "רשימות המשימות שלך",
+  new: "חדש",
+  more: "למידע נוסף",
 };
 export default table;

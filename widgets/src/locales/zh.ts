@@ -26,5 +26,9 @@ const table: Table = {
   help: "帮助",
   answer: "您的回答",
   dismiss: "不再显示",
+  news: "新功能",
+  lists: "您的任务清单",
+  new: "新",
+  more: "了解更多",
 };
 export default table;
