@@ -55,6 +55,14 @@ def test_nps_detractor_is_asked_the_detractor_question(harness: WidgetHarness) -
     expect(harness.dialog().get_by_label("What should we fix?")).to_be_visible()
 
 
+def test_nps_scale_fits_inside_its_corner_card(harness: WidgetHarness) -> None:
+    shown(harness, NPS)
+    card = harness.dialog().bounding_box()
+    ten = harness.dialog().get_by_role("radio", name="10").bounding_box()
+    assert card is not None and ten is not None
+    assert ten["x"] + ten["width"] <= card["x"] + card["width"] - 8
+
+
 def test_nps_answered_by_keyboard_along_the_radio_group(harness: WidgetHarness) -> None:
     survey = shown(harness, NPS)
     keyboard = harness.page.keyboard
