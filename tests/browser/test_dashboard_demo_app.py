@@ -51,7 +51,6 @@ def publish_survey_for_trial_users_on_reports(page: Page, site: DashboardSite) -
     page.get_by_role("button", name="Add rule").click()
     page.get_by_label("Trait").fill("plan")
     page.get_by_label("Value (JSON)").fill('"trial"')
-    page.get_by_label("Show", exact=True).select_option("page_load")
     page.get_by_label("On pages matching").fill("/reports")
     page.get_by_role("button", name="Save and publish").click()
     expect(page.get_by_role("status")).to_have_text("Saved as version 1.")

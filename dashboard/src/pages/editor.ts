@@ -115,8 +115,13 @@ function ruleFields(binder: Binder, path: Path): HTMLElement[] {
 
 function targetingSection(binder: Binder): HTMLElement {
   const trigger = String(getPath(binder.doc, ["trigger", "type"]) ?? "page_load");
+  const pageUrl = textInput(binder, ["trigger", "url"], "On pages matching", "optional, e.g. /app/*");
+  // Without a chosen trigger the page-load fields are shown: a pattern typed there makes it one.
+  pageUrl.addEventListener("input", () => {
+    if (getPath(binder.doc, ["trigger", "type"]) === undefined) setPath(binder.doc, ["trigger", "type"], "page_load");
+  });
   const triggerFields: Record<string, HTMLElement[]> = {
-    page_load: [textInput(binder, ["trigger", "url"], "On pages matching", "optional, e.g. /app/*")],
+    page_load: [pageUrl],
     event: [textInput(binder, ["trigger", "event"], "When this event is tracked")],
     delay: [numberInput(binder, ["trigger", "seconds"], "After seconds on the page")],
     manual: [],
