@@ -74,16 +74,11 @@ def _announcement(
         "id": experience_id,
         "title": step.get("title"),
         "body": step.get("body"),
-        "cta": {"label": buttons.get("done"), "url": _page(step.get("url"))},
+        "cta": {"label": buttons.get("done"), "url": content.get("cta_url")},
         "published_at": live.experiences[experience_id].updated_at,
         "seen": _seen(state),
         "dismissed": state is not None and state.history.dismiss_count > 0,
     }
-
-
-def _page(pattern: object) -> str | None:
-    """The step's URL pattern when it names one page (no ``*``): where the call to action leads."""
-    return pattern if isinstance(pattern, str) and "*" not in pattern else None
 
 
 def _checklist(

@@ -200,8 +200,9 @@ def test_untrusted_text_listed_by_the_resource_center_is_shown_as_text(
     harness: WidgetHarness,
 ) -> None:
     harness.sdk = False
-    step = {"title": HOSTILE, "body": HOSTILE, "buttons": {"done": HOSTILE}, "url": "/x"}
-    harness.define("flow", {"name": "x", "type": "announcement", "steps": [step]})
+    step = {"title": HOSTILE, "body": HOSTILE, "buttons": {"done": HOSTILE}}
+    news = {"name": "x", "type": "announcement", "steps": [step], "cta_url": "/x"}
+    harness.define("flow", news)
     item = {"title": HOSTILE, "completed_by": None}
     harness.define("flow", {"name": HOSTILE, "type": "checklist", "items": [item]})
     center = harness.define("flow", {"name": "Help", "type": "resource_center"})

@@ -47,6 +47,17 @@ def test_modal_announcement_completes_with_its_call_to_action(harness: WidgetHar
     assert len(harness.events("Flow Completed")) == 1
 
 
+def test_announcement_call_to_action_with_a_link_takes_the_user_there(
+    harness: WidgetHarness,
+) -> None:
+    harness.pages["/exports"] = "<h1>Exports</h1>"
+    shown(harness, "flow", {**announcement("modal"), "cta_url": "/exports"})
+    harness.dialog().get_by_role("button", name="Try it").click()
+    harness.page.wait_for_url(f"{harness.app.url}/exports")
+    harness.settle()
+    assert len(harness.events("Flow Completed")) == 1
+
+
 def test_banner_announcement_leaves_the_page_usable(harness: WidgetHarness) -> None:
     shown(harness, "flow", announcement("banner"))
     banner = harness.dialog()
@@ -123,7 +134,6 @@ NEWS_STEP = {
     "title": {"en": "New: exports", "he": "חדש: ייצוא"},
     "body": {"en": "Download any report", "he": "הורידו כל דוח"},
     "buttons": {"done": {"en": "Try it", "he": "נסו"}},
-    "url": "/exports",
 }
 
 
@@ -132,7 +142,8 @@ def help_center(harness: WidgetHarness) -> Any:
 
     Mounted without the SDK, which would also show the announcement and the checklist."""
     harness.sdk = False
-    harness.define("flow", {"name": "Exports", "type": "announcement", "steps": [NEWS_STEP]})
+    news = {"name": "Exports", "type": "announcement", "steps": [NEWS_STEP], "cta_url": "/exports"}
+    harness.define("flow", news)
     checklist = harness.define("flow", CHECKLIST)
     center = harness.define("flow", {"name": "Help", "type": "resource_center"})
     harness.open("/app")

@@ -1,10 +1,11 @@
 /**
  * Announcements: one message with one call-to-action, as a centred modal over a dimmed page
- * or as a banner across the top that leaves the page usable.
+ * or as a banner across the top that leaves the page usable. The call to action closes the
+ * announcement and, when it has a `cta_url`, takes the user there.
  */
 
 import { returnFocus, trap } from "./a11y";
-import { list, Scope, text } from "./dom";
+import { list, safeUrl, Scope, text } from "./dom";
 import { frame, whenReady } from "./frame";
 import type { DeliveredExperience, MountedWidget, WidgetHost } from "./host";
 import { backdrop, button, card } from "./popover";
@@ -31,7 +32,11 @@ export function mount(experience: DeliveredExperience, host: WidgetHost): Mounte
       className: banner ? "wp-banner" : "wp-modal",
       onClose: () => finish("Flow Dismissed"),
     });
-    const cta = button(text(step.buttons?.done) || view.t("done"), true, scope, () => finish("Flow Completed"));
+    const link = safeUrl(experience.cta_url, location.href);
+    const cta = button(text(step.buttons?.done) || view.t("done"), true, scope, () => {
+      finish("Flow Completed");
+      if (link) location.assign(link);
+    });
     foot.append(cta);
     view.box.append(...(banner ? [dialog] : [backdrop(), dialog]));
     trap(dialog, scope, () => finish("Flow Dismissed"), !banner);

@@ -28,6 +28,17 @@ export function text(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
+/** `value` as an absolute http(s) URL (resolved against `base` when given), else null. */
+export function safeUrl(value: unknown, base?: string): string | null {
+  if (typeof value !== "string") return null;
+  try {
+    const url = new URL(value, base);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 export function list<T = Record<string, unknown>>(value: unknown): T[] {
   return Array.isArray(value) ? (value.filter((entry) => entry && typeof entry === "object") as T[]) : [];
 }

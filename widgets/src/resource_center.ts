@@ -7,7 +7,7 @@
  */
 
 import { trap } from "./a11y";
-import { h, list, Scope, text, uid } from "./dom";
+import { h, list, safeUrl, Scope, text, uid } from "./dom";
 import { frame, whenReady } from "./frame";
 import type { DeliveredExperience, MountedWidget, WidgetHost } from "./host";
 import type { Translate } from "./i18n";
@@ -33,17 +33,6 @@ export interface Listed {
   total?: unknown;
 }
 
-/** `value` as an absolute http(s) URL (resolved against `base` when given), else null. */
-export function safeUrl(value: unknown, base?: string): string | null {
-  if (typeof value !== "string") return null;
-  try {
-    const url = new URL(value, base);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
 const newTab = (href: string, label: string): HTMLAnchorElement =>
   h("a", { href, target: "_blank", rel: "noopener noreferrer" }, label);
 
@@ -59,7 +48,7 @@ function newsItem(news: Announcement, t: Translate, scope: Scope): HTMLLIElement
   const bodyId = uid("news");
   const toggle = h("button", { type: "button", class: "wp-more", "aria-expanded": "false", "aria-controls": bodyId }, text(news.title));
   if (news.seen !== true) toggle.append(h("span", { class: "wp-badge" }, t("new")));
-  // A call to action of the page the announcement lives on, resolved against this page.
+  // The announcement's call to action (a path of the site is resolved against this page).
   const href = safeUrl(news.cta?.url, location.href);
   const body = h(
     "div",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { completes, tickable, type Item } from "../src/checklist";
-import { safeUrl } from "../src/resource_center";
+import { safeUrl } from "../src/dom";
 import { startIndex, type Step } from "../src/tour";
 import { isPage, matches } from "../src/url";
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
@@ -125,6 +126,15 @@ def _default_shown_once() -> dict[str, Any]:
     return {**default_dismissals(), "show_once": True}
 
 
+def _link(value: str) -> None:
+    """An absolute http(s) URL or a path of the site (``/…``, never ``//host``)."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    parsed = urlsplit(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValidationError("must be an http(s) URL or a path starting with /")
+
+
 class FlowSchema(ExperienceSchema):
     KIND = "flow"
 
@@ -155,6 +165,10 @@ class AnnouncementSchema(TourSchema):
         validate=validate.Length(equal=1, error="an announcement has exactly one step"),
     )
     display = fields.String(load_default="modal", validate=validate.OneOf(["modal", "banner"]))
+    cta_url = fields.String(
+        validate=[validate.Length(max=MAX_URL_LENGTH), _link],
+        metadata={"description": "where the call to action leads: http(s) or a path on the site"},
+    )
 
     @validates_schema
     def _announcement_has_no_target(self, data: dict[str, Any], **kwargs: Any) -> None:

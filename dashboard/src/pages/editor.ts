@@ -84,7 +84,7 @@ function contentSection(binder: Binder): HTMLElement {
   } else if (type === "resource_center") {
     parts.push(list(binder, ["links"], "Link", () => ({ title: "Link", url: "https://" }), (path) => [localized(binder, [...path, "title"], "Title"), textInput(binder, [...path, "url"], "URL")]));
   } else {
-    if (type === "announcement") parts.push(select(binder, ["display"], "Display", ["modal", "banner"]));
+    if (type === "announcement") parts.push(select(binder, ["display"], "Display", ["modal", "banner"]), textInput(binder, ["cta_url"], "Button link", "optional: /reports or https://…"));
     parts.push(list(binder, ["steps"], "Step", () => ({ title: "Step", body: "" }), (path) => stepFields(binder, path)));
   }
   return card("Content", ...parts);

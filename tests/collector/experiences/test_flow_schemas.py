@@ -140,6 +140,11 @@ REFUSALS = [
         checklist(throttle={"show_once": True}), "throttle.show_once", "Unknown", id="show once"
     ),
     pytest.param(
+        announcement(cta_url="javascript:alert(1)"), "cta_url", "http(s)", id="script cta"
+    ),
+    pytest.param(announcement(cta_url="//evil.example"), "cta_url", "http(s)", id="cta host"),
+    pytest.param(announcement(cta_url="reports"), "cta_url", "http(s)", id="relative cta"),
+    pytest.param(
         resource_center(links=[{"title": "FTP", "url": "ftp://files.example.com"}]),
         "links.0.url",
         "URL",
@@ -234,6 +239,11 @@ def test_announcement_is_a_modal_by_default() -> None:
 
 def test_announcement_may_be_a_banner() -> None:
     assert load_experience("flow", announcement(display="banner"))["display"] == "banner"
+
+
+@pytest.mark.parametrize("link", ["/reports/new", "https://example.com/whats-new"])
+def test_announcement_call_to_action_may_lead_to_a_page(link: str) -> None:
+    assert load_experience("flow", announcement(cta_url=link))["cta_url"] == link
 
 
 def test_hotspot_with_a_target_is_accepted() -> None:
