@@ -4,7 +4,7 @@ Health is computed when read (:mod:`collector.accounts.health`), so nothing chan
 own; an evaluation scores a project's accounts, compares each colour with the one stored
 in ``account_health_states`` and, in one transaction, stores the new colours, adds each
 account's first colour and every change to ``account_health_history``, and writes an
-``account.health_changed`` outbox message per change (:func:`record_health_change`).
+``account.health_changed`` outbox message per change (:func:`record_health_changes`).
 
 An account's first evaluation records its colour and sends nothing: a change needs a colour
 to change from, and turning evaluation on must not send one message per existing account.
@@ -39,7 +39,7 @@ from collector.db.models import (
     table_of,
 )
 from collector.errors import NotFound
-from collector.webhooks.outbox import record_health_change
+from collector.webhooks.outbox import HealthChange, record_health_changes
 
 _states = table_of(AccountHealthState)
 _history = table_of(AccountHealthChange)
@@ -231,21 +231,24 @@ def _record(
             )
         ).all()
     )
-    for change in changes:
-        account = {
-            "id": change.account_id,
-            "group_id": change.group_id,
-            "traits": traits.get(change.account_id) or {},
-        }
-        record_health_change(
-            connection,
-            project_id,
-            account,
-            previous=change.previous,
-            current=change.current,
-            score=change.score,
-            now=now,
-        )
+    record_health_changes(
+        connection,
+        project_id,
+        [
+            HealthChange(
+                account={
+                    "id": change.account_id,
+                    "group_id": change.group_id,
+                    "traits": traits.get(change.account_id) or {},
+                },
+                previous=change.previous,
+                current=change.current,
+                score=change.score,
+            )
+            for change in changes
+        ],
+        now,
+    )
 
 
 def evaluate_due(engine: Engine, interval: float, stopping: threading.Event) -> None:

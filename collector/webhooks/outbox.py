@@ -239,19 +239,32 @@ def _tracked(message: Message, person_id: uuid.UUID | None) -> Occurrence:
     return Occurrence(catalog.EVENT_TRACKED, person_id, message.timestamp, data, message.event)
 
 
-def record_health_change(
-    connection: Connection,
-    project_id: uuid.UUID,
-    account: Mapping[str, Any],
-    *,
-    previous: str,
-    current: str,
-    score: float | None,
-    now: datetime,
+@dataclass(frozen=True)
+class HealthChange:
+    """An account (``id``, ``group_id``, ``traits``) that moved between green, yellow and red."""
+
+    account: Mapping[str, Any]
+    previous: str
+    current: str
+    score: float | None
+
+
+def record_health_changes(
+    connection: Connection, project_id: uuid.UUID, changes: Sequence[HealthChange], now: datetime
 ) -> None:
-    """``account.health_changed`` for an account (``id``, ``group_id``, ``traits``) that moved
-    between green, yellow and red; to be called in the transaction that stores the change."""
+    """``account.health_changed`` for each change, written together; to be called in the
+    transaction that stores the changes."""
+    if not changes:
+        return
     endpoints = repository.enabled_endpoints(connection, project_id)
-    data = {"health": {"previous": previous, "current": current, "score": score}}
-    occurrence = Occurrence(catalog.ACCOUNT_HEALTH_CHANGED, None, now, data, account=dict(account))
-    record(connection, project_id, endpoints, [occurrence], now)
+    occurrences = [
+        Occurrence(
+            catalog.ACCOUNT_HEALTH_CHANGED,
+            None,
+            now,
+            {"health": {"previous": c.previous, "current": c.current, "score": c.score}},
+            account=dict(c.account),
+        )
+        for c in changes
+    ]
+    record(connection, project_id, endpoints, occurrences, now)

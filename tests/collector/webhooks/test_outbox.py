@@ -15,7 +15,7 @@ from collector.ingest.messages import BatchDefaults
 from collector.ingest.service import store_messages
 from collector.ingest.validation import validate_messages
 from collector.projects.service import CreatedProject
-from collector.webhooks.outbox import record_health_change
+from collector.webhooks.outbox import HealthChange, record_health_changes
 from tests.collector.webhooks.conftest import create_endpoint, messages_of
 from tests.factories import (
     RECEIVED_AT,
@@ -315,15 +315,8 @@ def test_account_health_changes_are_recorded_with_the_account(
         "traits": {"name": "Acme", "mrr": 1},
     }
     with write_transaction(engine) as connection:
-        record_health_change(
-            connection,
-            project.id,
-            account,
-            previous="green",
-            current="red",
-            score=31.5,
-            now=RECEIVED_AT,
-        )
+        change = HealthChange(account, previous="green", current="red", score=31.5)
+        record_health_changes(connection, project.id, [change], RECEIVED_AT)
     [payload] = payloads(client, project)
     assert payload["data"] == {
         "health": {"previous": "green", "current": "red", "score": 31.5},
