@@ -92,7 +92,7 @@ function stepInputs(draft: Draft, rerender: () => void): HTMLElement {
     return h("div", { class: "toolbar" }, h("strong", {}, `${index + 1}.`), event, where, remove);
   });
   const add = h("button", { type: "button", disabled: draft.steps.length >= 20, onclick: () => { draft.steps.push({ event: "", where: "" }); rerender(); } }, "Add step");
-  return h("div", {}, ...rows, add);
+  return h("div", { class: "steps" }, ...rows, add);
 }
 
 function optionInputs(draft: Draft): HTMLElement {
@@ -102,7 +102,7 @@ function optionInputs(draft: Draft): HTMLElement {
   };
   return h(
     "div",
-    { class: "toolbar" },
+    { class: "toolbar fields" },
     field("Conversion window", bind(h("input", { type: "text", value: draft.window, size: 6 }), (value) => (draft.window = value)), "7d, 36h"),
     field("Order", bind(h("select", {}, ...["ordered", "strict", "unordered"].map((order) => h("option", { value: order, selected: order === draft.order }, order))), (value) => (draft.order = value))),
     field("Period", bind(h("select", {}, ...PERIODS.map((days) => h("option", { value: days, selected: days === draft.days }, `Last ${days} days`))), (value) => (draft.days = Number(value)))),

@@ -126,7 +126,7 @@ function messageLog(api: Api, messages: Message[], endpoints: Endpoint[], say: S
       [
         { label: "Created", value: (row) => row.created_at, cell: (row) => dateTime(row.created_at) },
         { label: "Event", value: (row) => row.event_type },
-        { label: "Endpoint", value: (row) => urlOf(row.endpoint_id) },
+        { label: "Endpoint", value: (row) => urlOf(row.endpoint_id), cell: (row) => h("span", { class: "url" }, urlOf(row.endpoint_id)) },
         { label: "Status", value: (row) => row.status, cell: (row) => h("span", { class: `badge ${row.status}` }, row.status) },
         { label: "Tries", value: (row) => row.tries, numeric: true },
         { label: "", value: () => null, cell: (row) => h("span", { class: "actions" }, h("button", { type: "button", onclick: () => void showAttempts(api, row, attempts) }, "Attempts"), h("button", { type: "button", onclick: replay(row) }, "Replay")) },
@@ -156,7 +156,7 @@ export async function renderWebhooks(context: PageContext): Promise<void> {
         "Endpoints",
         dataTable(
           [
-            { label: "URL", value: (row) => row.url },
+            { label: "URL", value: (row) => row.url, cell: (row) => h("span", { class: "url" }, row.url) },
             { label: "Description", value: (row) => row.description },
             { label: "Event types", value: (row) => row.event_types.join(", ") },
             { label: "State", value: (row) => (row.enabled ? "enabled" : `disabled${row.disabled_reason ? `: ${row.disabled_reason}` : ""}`) },
