@@ -25,10 +25,13 @@ NAME_PARTS = (
 )
 ONBOARDING = (("Project Created", 0.82), ("Report Created", 0.62), ("Teammate Invited", 0.41))
 """The activation funnel: each step's chance, given the one before."""
+HAND_TICKED = 0.6
+"""The chance a person ticks a checklist item that only a hand can tick."""
 FEATURES = (
     ("Report Created", 5),
     ("Dashboard Viewed", 12),
     ("Export Downloaded", 2),
+    ("Report Shared", 2),
     ("Integration Connected", 1),
     ("Comment Added", 4),
 )
@@ -120,6 +123,20 @@ def _onboarding(pop: Population, user: str, start: datetime) -> Iterator[dict[st
         if at >= pop.now:
             return
         yield pop.track(user, at, event)
+
+
+def _checklist(
+    pop: Population, user: str, start: datetime, checklist: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """The checklist opened at sign-up, and its hand-ticked items ticked by some; the other
+    items tick themselves as the person's own events come in."""
+    ids = {"flow_id": checklist["id"], "version": checklist["version"]}
+    yield pop.track(user, start + timedelta(minutes=2), "Flow Started", **ids)
+    for item in checklist.get("items") or ():
+        if item.get("completed_by") is None and pop.rng.random() < HAND_TICKED:
+            at = start + timedelta(hours=pop.rng.expovariate(1 / 30))
+            if at < pop.now:
+                yield pop.track(user, at, "Checklist Item Completed", item=item["id"], **ids)
 
 
 def _usage(pop: Population, user: str, start: datetime, chance: float) -> Iterator[dict[str, Any]]:
@@ -216,13 +233,7 @@ def _person(
         if pop.rng.random() < 0.85:
             yield from _tour(pop, user, start, tour)
     for checklist in experiences.checklists:
-        yield pop.track(
-            user,
-            start + timedelta(minutes=2),
-            "Flow Started",
-            flow_id=checklist["id"],
-            version=checklist["version"],
-        )
+        yield from _checklist(pop, user, start, checklist)
     yield from _onboarding(pop, user, start)
     yield from _usage(pop, user, start, _activity_chance(account))
     for kind, chance in (("nps", 0.55), ("csat", 0.3), ("ces", 0.35)):

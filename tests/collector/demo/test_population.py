@@ -14,9 +14,15 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SMALL = DemoSize(persons=60, accounts=8)
 TOUR = {"id": "tour-1", "version": 1, "steps": [{"id": "intro"}, {"id": "create"}]}
 SURVEYS = {kind: {"id": f"{kind}-1", "version": 1, "type": kind} for kind in ("nps", "csat", "ces")}
-EXPERIENCES = Experiences(
-    tours=[TOUR], checklists=[{"id": "list-1", "version": 1}], surveys=SURVEYS
-)
+CHECKLIST = {
+    "id": "list-1",
+    "version": 1,
+    "items": [
+        {"id": "create", "completed_by": {"event": "Report Created"}},
+        {"id": "guide", "completed_by": None},
+    ],
+}
+EXPERIENCES = Experiences(tours=[TOUR], checklists=[CHECKLIST], surveys=SURVEYS)
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +94,11 @@ def test_without_surveys_no_answers_are_made() -> None:
     bare = Experiences(tours=[], checklists=[], surveys={})
     events = {m.get("event") for m in demo_messages(bare, now=NOW, size=SMALL)}
     assert not events & {"Survey Shown", "Survey Responded", "Flow Started"}
+
+
+def test_some_persons_tick_the_hand_ticked_items_of_a_checklist(
+    messages: list[dict[str, Any]],
+) -> None:
+    ticked = [m for m in messages if m.get("event") == "Checklist Item Completed"]
+    assert {m["properties"]["item"] for m in ticked} == {"guide"}
+    assert 0 < len({m["userId"] for m in ticked}) < SMALL.persons

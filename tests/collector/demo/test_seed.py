@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.cli import main
+from collector.demo.experiences import seed_demo_experiences
 from collector.demo.population import DemoSize
 from collector.demo.seed import DEMO_SURVEYS, ensure_demo_user, seed_population
 from collector.projects.service import CreatedProject
@@ -25,6 +26,23 @@ def test_every_demo_message_is_accepted(engine: Engine, project: CreatedProject)
     seeded = seed_population(engine, project.id, now=NOW, size=TINY)
     assert seeded.rejected == []
     assert seeded.accepted > TINY.persons * 3
+
+
+def test_the_demo_checklist_is_completed_by_some_and_left_half_done_by_others(
+    engine: Engine, client: TestClient
+) -> None:
+    project = factories.create_project(engine)
+    seed_demo_experiences(engine, project.id, now=NOW)
+    seed_population(engine, project.id, now=NOW, size=DemoSize(persons=60, accounts=6))
+    [checklist] = [
+        flow
+        for flow in factories.admin_get(client, project, "/api/v1/flows")["data"]
+        if flow["type"] == "checklist"
+    ]
+    path = f"/api/v1/flows/{checklist['id']}/progress"
+    summary = factories.admin_get(client, project, path)["summary"]
+    assert summary.get("completed", 0) > 0
+    assert summary.get("in_progress", 0) > 0
 
 
 def test_a_survey_of_each_type_is_created_when_missing(
