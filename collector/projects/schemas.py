@@ -79,6 +79,9 @@ class ProjectSchema(Schema):
     name = fields.String()
     created_at = fields.DateTime()
     settings = fields.Nested(SettingsSchema)
+    defaults = fields.Nested(
+        SettingsSchema, metadata={"description": "what applies where settings says nothing"}
+    )
     identity_secret = fields.String(
         metadata={"description": "key of the identity-verification HMAC; keep it server-side"}
     )

@@ -10,6 +10,11 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
 
+from collector.accounts.health_scoring import (
+    DEFAULT_THRESHOLDS,
+    DEFAULT_WEIGHTS,
+    DEFAULT_WINDOW_DAYS,
+)
 from collector.audit.repository import record
 from collector.auth.identity import generate_identity_secret
 from collector.auth.keys import KeyKind, rotate_key, store_key
@@ -137,6 +142,16 @@ def list_keys(connection: Connection, project_id: uuid.UUID, *, now: datetime) -
     ]
 
 
+SETTING_DEFAULTS: dict[str, Any] = {
+    "health": {
+        "weights": dict(DEFAULT_WEIGHTS),
+        "thresholds": dict(DEFAULT_THRESHOLDS),
+        "window_days": DEFAULT_WINDOW_DAYS,
+    }
+}
+"""What applies where a project's settings say nothing: shown so a form can say so."""
+
+
 def project_details(connection: Connection, project_id: uuid.UUID) -> dict[str, Any]:
     """The project as its admins see it, identity secret included (secret-key routes only)."""
     row = connection.execute(select(_projects).where(_projects.c.id == project_id)).one()
@@ -145,6 +160,7 @@ def project_details(connection: Connection, project_id: uuid.UUID) -> dict[str, 
         "name": row.name,
         "created_at": row.created_at,
         "settings": row.settings or {},
+        "defaults": SETTING_DEFAULTS,
         "identity_secret": row.identity_secret,
     }
 

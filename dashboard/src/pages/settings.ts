@@ -5,7 +5,7 @@
 import { type Api, describe } from "../api";
 import { card, field, h, notice, replace } from "../dom";
 import { dateTime } from "../format";
-import { type Binder, type Doc, checkbox, numberInput } from "../form";
+import { type Binder, type Doc, checkbox, getPath, numberInput } from "../form";
 import type { PageContext } from "../router";
 import { dataTable } from "../table";
 
@@ -59,7 +59,11 @@ function throttleSection(binder: Binder): HTMLElement {
   );
 }
 
-function healthSection(binder: Binder): HTMLElement {
+function healthSection(binder: Binder, defaults: Doc): HTMLElement {
+  const fallback = (path: string[]): string | undefined => {
+    const value = getPath(defaults, ["health", ...path]);
+    return value === undefined ? undefined : `default ${String(value)}`;
+  };
   const features = h("input", { type: "text" });
   const current = (binder.doc["health"] as Doc | undefined)?.["key_features"];
   features.value = Array.isArray(current) ? current.join(", ") : "";
@@ -71,10 +75,10 @@ function healthSection(binder: Binder): HTMLElement {
   return card(
     "Account health",
     h("p", {}, "Relative weights of each component of the 0–100 score, and the floors of green and yellow."),
-    ...["frequency", "breadth", "depth", "sentiment"].map((name) => numberInput(binder, ["health", "weights", name], `Weight of ${name}`)),
-    numberInput(binder, ["health", "thresholds", "green"], "Green from score"),
-    numberInput(binder, ["health", "thresholds", "yellow"], "Yellow from score"),
-    numberInput(binder, ["health", "window_days"], "Days of activity scored"),
+    ...["frequency", "breadth", "depth", "sentiment"].map((name) => numberInput(binder, ["health", "weights", name], `Weight of ${name}`, fallback(["weights", name]))),
+    numberInput(binder, ["health", "thresholds", "green"], "Green from score", fallback(["thresholds", "green"])),
+    numberInput(binder, ["health", "thresholds", "yellow"], "Yellow from score", fallback(["thresholds", "yellow"])),
+    numberInput(binder, ["health", "window_days"], "Days of activity scored", fallback(["window_days"])),
     h("div", { class: "field" }, h("label", { for: "key-features" }, "Key features (event names, comma-separated)"), Object.assign(features, { id: "key-features" })),
   );
 }
@@ -142,7 +146,7 @@ function keysSection(api: Api): HTMLElement {
 const EDITABLE = ["require_identity_verification", "throttle", "health"];
 
 export async function renderSettings({ api, main, navigate, query }: PageContext): Promise<void> {
-  const project = await api.get<{ name: string; settings: Doc }>("/api/v1/project");
+  const project = await api.get<{ name: string; settings: Doc; defaults: Doc }>("/api/v1/project");
   const doc: Doc = Object.fromEntries(Object.entries(project.settings).filter(([key]) => EDITABLE.includes(key)));
   const binder: Binder = { doc, locales: () => ["en"], changed: () => undefined };
   const status = h("div", { class: "status" });
@@ -165,7 +169,7 @@ export async function renderSettings({ api, main, navigate, query }: PageContext
       { onsubmit: (event: Event) => void save(event) },
       identitySection(binder),
       throttleSection(binder),
-      healthSection(binder),
+      healthSection(binder, project.defaults),
       h("div", { class: "toolbar sticky" }, h("button", { type: "submit", class: "primary" }, "Save settings")),
     ),
     keysSection(api),

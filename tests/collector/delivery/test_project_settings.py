@@ -43,6 +43,15 @@ def test_project_shows_its_name_settings_and_identity_secret(
     }
 
 
+def test_project_shows_the_health_settings_that_apply_by_default(
+    client: TestClient, project: CreatedProject
+) -> None:
+    defaults = admin_get(client, project, "/api/v1/project")["defaults"]["health"]
+    assert defaults["thresholds"] == {"green": 70, "yellow": 40}
+    assert sum(defaults["weights"].values()) == pytest.approx(1)
+    assert defaults["window_days"] == 30
+
+
 def test_project_never_shows_its_keys(client: TestClient, project: CreatedProject) -> None:
     text = client.get("/api/v1/project", headers=secret_auth(project)).text
     assert project.secret_key not in text
