@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -67,6 +69,17 @@ def serve(app: DemoApp, host: str = "127.0.0.1", port: int = 8001) -> ThreadingH
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+@contextmanager
+def serving(app: DemoApp) -> Iterator[str]:
+    """``app`` on a free loopback port for a block: yields its base URL."""
+    server = serve(app, port=0)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import httpx2
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from examples.demo_saas.server import DemoApp, serve
+from examples.demo_saas.server import DemoApp, serving
 from tests import factories
 from tests.browser.dashboard_site import ON_SQLITE, DashboardSite, screenshot
 
@@ -34,12 +34,8 @@ def demo_app_url(dashboard_site: DashboardSite, widget_app: AppServer) -> Iterat
         write_key=dashboard_site.project.write_key,
         widgets_base=f"{widget_app.url}/sdk/widgets/",
     )
-    server = serve(app, port=0)
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(app) as url:
+        yield url
 
 
 def publish_survey_for_trial_users_on_reports(page: Page, site: DashboardSite) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from collector.demo.experiences import seed_demo_experiences
 from collector.projects.service import CreatedProject
-from examples.demo_saas.server import DemoApp, serve
+from examples.demo_saas.server import DemoApp, serving
 from tests import factories
 
 if TYPE_CHECKING:
@@ -45,12 +45,8 @@ def demo_url(
         write_key=demo_project.write_key,
         widgets_base=f"{widget_app.url}/sdk/widgets/",
     )
-    server = serve(app, port=0)
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(app) as url:
+        yield url
 
 
 def admin(server: LiveServer, project: CreatedProject, path: str, **params: str) -> Any:
