@@ -5,8 +5,12 @@ connections go); then the mix runs paced at 80% of it for ``--minutes``: 100-eve
 (one in fifty sent twice, as a client retrying after a lost answer would), single
 ``/v1/track`` calls, eligibility reads (``GET /v1/flows``) and NPS answers. Every
 ``--interval`` seconds it prints events/s, requests/s, p99 latency, errors and the RSS of
-each server process, so growth shows; at the end it counts the stored events and survey
-answers in the database and proves that every acknowledged message is stored exactly once.
+each server process and of the webhook worker, so growth shows. Meanwhile a ``waypost
+worker`` sends webhooks (survey answers, detractors, new persons, ``Button Clicked``) to a
+receiver on loopback (:mod:`benchmarks.soak_webhooks`). At the end it counts the stored
+events and survey answers in the database and proves that every acknowledged message is
+stored exactly once, then waits for the outbox to drain and proves that every webhook
+written for the endpoint was delivered, with the outbox lag p50/p99.
 
 Run from the repository root::
 
@@ -53,6 +57,16 @@ from benchmarks.ingest import (
     server_environment,
 )
 from benchmarks.load import BATCH_SIZE, Plan, batch_templates, drive_load
+from benchmarks.soak_webhooks import (
+    WORKER_ENVIRONMENT,
+    WebhookFigures,
+    create_endpoint,
+    measure,
+    print_figures,
+    receiver,
+    rss_mb,
+    worker,
+)
 
 WORKERS = 2
 LOAD_SHARE = 0.8
@@ -217,7 +231,7 @@ def serve(database: Any) -> Iterator[Running]:
         process = subprocess.Popen(
             server_command("collector", port, WORKERS),
             cwd=REPOSITORY,
-            env={**os.environ, **server_environment("collector", database)},
+            env={**os.environ, **server_environment("collector", database), **WORKER_ENVIRONMENT},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -256,7 +270,13 @@ def stored_counts(collector_url: str, project_id: str) -> tuple[int, int, int]:
     return int(events), int(distinct), int(answers[0])
 
 
-def report_intervals(tally: Tally, pid: int, until: float, every: float, started: float) -> int:
+@dataclass(frozen=True)
+class Pids:
+    server: int
+    worker: int
+
+
+def report_intervals(tally: Tally, pids: Pids, until: float, every: float, started: float) -> int:
     """Print a line per interval until ``until``; the total of errors seen."""
     errors = 0
     while time.perf_counter() < until:
@@ -267,14 +287,14 @@ def report_intervals(tally: Tally, pid: int, until: float, every: float, started
         print(
             f"  {time.perf_counter() - started:6.0f} s  {events / every:>8,.0f} events/s"
             f"  {requests / every:>6,.0f} req/s  p99 {p99:7.1f} ms  errors {failed}"
-            f"  RSS MB {rss_per_process(pid)}",
+            f"  RSS MB {rss_per_process(pids.server)}  webhook worker {rss_mb(pids.worker)}",
             flush=True,
         )
     return errors
 
 
 def run_mix(
-    port: int, project: Project, capacity: float, *, seconds: float, every: float, pid: int
+    port: int, project: Project, capacity: float, *, seconds: float, every: float, pids: Pids
 ) -> Tally:
     """The paced mix for ``seconds``; prints as it goes; returns the totals."""
     tally = Tally()
@@ -292,7 +312,7 @@ def run_mix(
     threads = [threading.Thread(target=load) for load in loads]
     for thread in threads:
         thread.start()
-    tally.errors = report_intervals(tally, pid, until, every, started)
+    tally.errors = report_intervals(tally, pids, until, every, started)
     for thread in threads:
         thread.join()
     return tally
@@ -303,22 +323,28 @@ def run(minutes: float, interval: float, postgres_url: str) -> None:
     with fresh_database("postgresql", options) as database:
         created = json.loads(_cli(database.collector_url, "project", "create", "--name", "Soak"))
         project = Project(created["id"], created["write_key"], created["secret_key"])
-        with serve(database) as server:
+        with serve(database) as server, receiver() as hooks:
             port = server.port
             probe = drive_load(port, database.write_key, options.load)
             capacity = probe.events / probe.seconds
             print(
                 f"capacity {capacity:,.0f} events/s; soaking at {LOAD_SHARE:.0%}, {minutes:g} min"
             )
-            tally = run_mix(
-                port, project, capacity, seconds=minutes * 60, every=interval, pid=server.pid
-            )
-            # The last requests' transactions are committed before their answers.
-            events, distinct, answers = stored_counts(database.collector_url, project.id)
-    print_verdict(tally, events, distinct, answers)
+            endpoint_id = create_endpoint(port, project.secret_key, hooks.url)
+            with worker(database.collector_url) as worker_pid:
+                pids = Pids(server.pid, worker_pid)
+                tally = run_mix(
+                    port, project, capacity, seconds=minutes * 60, every=interval, pids=pids
+                )
+                # The last requests' transactions are committed before their answers.
+                events, distinct, answers = stored_counts(database.collector_url, project.id)
+                webhooks = measure(database.collector_url, endpoint_id, hooks.receipts, worker_pid)
+    print_verdict(tally, events, distinct, answers, webhooks)
 
 
-def print_verdict(tally: Tally, events: int, distinct: int, answers: int) -> None:
+def print_verdict(
+    tally: Tally, events: int, distinct: int, answers: int, webhooks: WebhookFigures
+) -> None:
     exact = events == distinct == tally.acknowledged_events
     acknowledged = tally.acknowledged_events
     print(f"  acknowledged {acknowledged:,} events, stored {events:,} ({distinct:,} distinct)")
@@ -326,6 +352,7 @@ def print_verdict(tally: Tally, events: int, distinct: int, answers: int) -> Non
     print(f"  errors {tally.errors} (must be 0): {'met' if tally.errors == 0 else 'MISSED'}")
     verdict = "met" if exact and answers == tally.acknowledged_answers else "MISSED"
     print(f"  every acknowledged message stored exactly once: {verdict}")
+    print_figures(webhooks)
 
 
 def main(argv: list[str] | None = None) -> None:

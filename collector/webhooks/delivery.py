@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine
 from collector.db.engine import write_transaction
 from collector.ops.metrics import record_delivery
 from collector.webhooks import repository
-from collector.webhooks.repository import ClaimedMessage
+from collector.webhooks.repository import ClaimedMessage, ClaimShare
 from collector.webhooks.schedule import next_delay, parse_retry_after
 from collector.webhooks.sender import Sender, SendResult
 from collector.webhooks.settings import WebhookSettings
@@ -49,21 +49,28 @@ class Delivery:
         return cls(settings, sender)
 
 
+NO_LEASE = datetime.min.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class Claimed:
     token: str
     rows: list[ClaimedMessage]
+    lease_until: datetime = NO_LEASE
+    """When the lease of these rows ends: no try may start after it is nearly over."""
 
 
-def claim_due(engine: Engine, delivery: Delivery, limit: int) -> Claimed:
-    """Up to ``limit`` due messages, leased to this claim."""
+def claim_due(engine: Engine, delivery: Delivery, share: ClaimShare | int) -> Claimed:
+    """Due messages leased to this claim: as ``share`` allows, or the oldest ``share``."""
+    if isinstance(share, int):
+        share = ClaimShare.oldest(share)
     token = secrets.token_hex(16)
     now = datetime.now(UTC)
     lease_until = now + timedelta(seconds=delivery.settings.lease_seconds)
     with write_transaction(engine) as connection:
         repository.without_waiting_for_disk(connection)
-        rows = repository.claim(connection, now, lease_until, token, limit)
-    return Claimed(token, rows)
+        rows = repository.claim(connection, now, lease_until, token, share)
+    return Claimed(token, rows, lease_until)
 
 
 def release(engine: Engine, unsent: Sequence[tuple[ClaimedMessage, str]]) -> None:

@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from collector.db.models import (
     Account,
@@ -120,27 +132,102 @@ def without_waiting_for_disk(connection: Connection) -> None:
         connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
 
-def due_messages(now: datetime, limit: int, *, postgres: bool) -> Select[Any]:
-    """Pending messages whose time has come and that no live lease holds, oldest first.
+@dataclass(frozen=True)
+class ClaimShare:
+    """How much one claim takes: messages in all, per endpoint (more of the ``fast`` ones,
+    which answer quickly), and endpoints left out (those the worker holds enough of)."""
 
-    On PostgreSQL, ``SKIP LOCKED`` lets several workers claim side by side: each skips the
-    rows another is claiming instead of waiting for them.
+    total: int
+    per_endpoint: int
+    skipped: frozenset[uuid.UUID] = frozenset()
+    fast: frozenset[uuid.UUID] = frozenset()
+    per_fast_endpoint: int = 0
+
+    @classmethod
+    def oldest(cls, total: int) -> ClaimShare:
+        """The oldest ``total`` due messages, of whichever endpoints."""
+        return cls(total, total)
+
+    def of(self, endpoint_id: uuid.UUID) -> int:
+        return self.per_fast_endpoint if endpoint_id in self.fast else self.per_endpoint
+
+    def limit_for(self, endpoint_id: Any) -> Any:
+        """Each endpoint's part, as SQL over an endpoint id column."""
+        if not self.fast:
+            return literal(self.per_endpoint)
+        fast = endpoint_id.in_(sorted(self.fast))
+        return case((fast, self.per_fast_endpoint), else_=self.per_endpoint)
+
+
+def due_messages(now: datetime, share: ClaimShare, *, postgres: bool) -> Select[Any]:
+    """Up to ``share.of(endpoint)`` pending messages of each enabled endpoint whose time has
+    come and that no live lease holds, oldest first; the oldest ``share.total`` of those.
+
+    Taking a few per endpoint means an endpoint with a long backlog cannot fill a claim and
+    hide the other endpoints' messages behind its own.
     """
-    statement = (
-        select(messages.c.id)
-        .join(endpoints, endpoints.c.id == messages.c.endpoint_id)
-        .where(
-            messages.c.status == "pending",
-            messages.c.next_attempt_at <= now,
-            or_(messages.c.lease_until.is_(None), messages.c.lease_until < now),
-            endpoints.c.enabled.is_(True),
-        )
-        .order_by(messages.c.next_attempt_at, messages.c.id)
-        .limit(limit)
-    )
+    wanted = [endpoints.c.enabled.is_(True)]
+    if share.skipped:
+        wanted.append(endpoints.c.id.not_in(sorted(share.skipped)))
     if postgres:
-        statement = statement.with_for_update(skip_locked=True, of=messages)
-    return statement
+        return _due_on_postgres(now, share, wanted)
+    return _due_on_sqlite(now, share, wanted)
+
+
+def _is_due(table: Any, now: datetime) -> list[Any]:
+    return [
+        table.c.status == "pending",
+        table.c.next_attempt_at <= now,
+        or_(table.c.lease_until.is_(None), table.c.lease_until < now),
+    ]
+
+
+def _due_on_postgres(now: datetime, share: ClaimShare, wanted: list[Any]) -> Select[Any]:
+    """Each endpoint's oldest messages in a ``LATERAL`` lookup (index on endpoint, status and
+    next try). ``SKIP LOCKED`` in each lookup lets several workers claim side by side: each
+    skips the rows another is claiming instead of waiting for them. (PostgreSQL refuses
+    ``FOR UPDATE`` beside a window function, hence not the SQLite form.)"""
+    due = messages.alias("due")
+    picked = (
+        select(due.c.id, due.c.next_attempt_at)
+        .where(due.c.endpoint_id == endpoints.c.id, *_is_due(due, now))
+        .order_by(due.c.next_attempt_at, due.c.id)
+        .limit(share.limit_for(endpoints.c.id))
+        .with_for_update(skip_locked=True, of=due)
+        .lateral("picked")
+    )
+    return (
+        select(picked.c.id)
+        .select_from(endpoints.join(picked, true()))
+        .where(*wanted)
+        .order_by(picked.c.next_attempt_at, picked.c.id)
+        .limit(share.total)
+    )
+
+
+def _due_on_sqlite(now: datetime, share: ClaimShare, wanted: list[Any]) -> Select[Any]:
+    """Due messages numbered within their endpoint; SQLite has one writer at a time, so
+    nothing else claims meanwhile and no row locks are needed."""
+    place = func.row_number().over(
+        partition_by=messages.c.endpoint_id, order_by=(messages.c.next_attempt_at, messages.c.id)
+    )
+    ranked = (
+        select(
+            messages.c.id,
+            messages.c.next_attempt_at,
+            place.label("place"),
+            share.limit_for(messages.c.endpoint_id).label("part"),
+        )
+        .join(endpoints, endpoints.c.id == messages.c.endpoint_id)
+        .where(*wanted, *_is_due(messages, now))
+        .subquery("ranked")
+    )
+    return (
+        select(ranked.c.id)
+        .where(ranked.c.place <= ranked.c.part)
+        .order_by(ranked.c.next_attempt_at, ranked.c.id)
+        .limit(share.total)
+    )
 
 
 @dataclass(frozen=True)
@@ -179,10 +266,10 @@ _TARGET = (
 
 
 def claim(
-    connection: Connection, now: datetime, lease_until: datetime, token: str, limit: int
+    connection: Connection, now: datetime, lease_until: datetime, token: str, share: ClaimShare
 ) -> list[ClaimedMessage]:
-    """Take up to ``limit`` due messages under a lease, in one statement."""
-    due = due_messages(now, limit, postgres=connection.dialect.name == "postgresql")
+    """Take due messages under a lease, as much as ``share`` allows, in one statement."""
+    due = due_messages(now, share, postgres=connection.dialect.name == "postgresql")
     taken = connection.execute(
         update(messages)
         .where(messages.c.id.in_(due))

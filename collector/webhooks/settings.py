@@ -26,6 +26,9 @@ class WebhookSettings:
     """Messages given up in a row after which an endpoint is disabled."""
     concurrency: int = 8
     """Deliveries each worker sends at the same time."""
+    endpoint_concurrency: int = 0
+    """Deliveries each worker sends to one endpoint at the same time; 0: half of
+    ``concurrency``. A receiver that hangs holds no more senders than this."""
     lease_seconds: float = 60.0
     """How long a claimed message stays with its worker (more than three timeouts); a dead
     worker's is claimed again after it."""
@@ -50,11 +53,20 @@ class WebhookSettings:
             retry_schedule=tuple(float(delay) for delay in schedule),
             disable_after=config("WEBHOOK_DISABLE_AFTER", cast=int, default=defaults.disable_after),
             concurrency=config("WEBHOOK_CONCURRENCY", cast=int, default=defaults.concurrency),
+            endpoint_concurrency=config(
+                "WEBHOOK_ENDPOINT_CONCURRENCY", cast=int, default=defaults.endpoint_concurrency
+            ),
             lease_seconds=config(
                 "WEBHOOK_LEASE_SECONDS", cast=float, default=defaults.lease_seconds
             ),
             poll_seconds=config("WEBHOOK_POLL_SECONDS", cast=float, default=defaults.poll_seconds),
         )
+
+    @property
+    def endpoint_limit(self) -> int:
+        """Deliveries in flight to one endpoint at most, per worker."""
+        wanted = self.endpoint_concurrency or self.concurrency // 2
+        return max(1, min(wanted, self.concurrency))
 
     def validate(self) -> None:
         if not self.retry_schedule or any(delay < 0 for delay in self.retry_schedule):
@@ -74,4 +86,8 @@ class WebhookSettings:
         if self.concurrency < 1 or self.disable_after < 1:
             raise WebhookSettingsError(
                 "WAYPOST_WEBHOOK_CONCURRENCY and WAYPOST_WEBHOOK_DISABLE_AFTER must be at least 1"
+            )
+        if self.endpoint_concurrency < 0:
+            raise WebhookSettingsError(
+                "WAYPOST_WEBHOOK_ENDPOINT_CONCURRENCY must be 0 (half of the concurrency) or more"
             )

@@ -1,10 +1,12 @@
 """The delivery worker: ``waypost worker``, or a thread of ``waypost serve``.
 
-It keeps up to ``WAYPOST_WEBHOOK_CONCURRENCY`` deliveries in flight and twice as many
-claimed messages waiting for a sender, claiming a batch per transaction (see
-:meth:`Worker._wait_for_room`). On SIGTERM (or :meth:`Worker.stop`) it claims nothing more,
-hands the messages no sender has started back to the outbox, and returns once the
-deliveries in flight are settled; each is bounded by the delivery timeout.
+It keeps up to ``WAYPOST_WEBHOOK_CONCURRENCY`` deliveries in flight and about twice as
+many claimed messages waiting for a sender, claiming a batch per transaction (see
+:meth:`Worker._wait_for_room`), and at most ``WAYPOST_WEBHOOK_ENDPOINT_CONCURRENCY`` in
+flight to any one endpoint that is not answering fast, so a receiver that hangs cannot hold
+every sender (:mod:`collector.webhooks.lanes`). On SIGTERM (or :meth:`Worker.stop`) it
+claims nothing more, hands the messages no sender has started back to the outbox, and
+returns once the deliveries in flight are settled; each is bounded by the delivery timeout.
 
 Beside deliveries it evaluates account health every ``WAYPOST_HEALTH_EVALUATION_SECONDS``
 (:mod:`collector.accounts.health_changes`), writing ``account.health_changed`` messages for
@@ -17,9 +19,12 @@ import logging
 import queue
 import signal
 import threading
+import time
+import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 
 from sqlalchemy import Engine
@@ -38,7 +43,8 @@ from collector.webhooks.delivery import (
     send,
     settle,
 )
-from collector.webhooks.repository import ClaimedMessage
+from collector.webhooks.lanes import FAST_FRACTION, Job, Lanes
+from collector.webhooks.repository import ClaimShare
 
 logger = logging.getLogger("waypost.webhooks")
 
@@ -55,40 +61,62 @@ class Worker:
         self.health_seconds = health_seconds
         """How often account health is evaluated alongside deliveries (0: never)."""
         self.stopping = threading.Event()
-        self._queued = 0
-        """Messages claimed and not yet settled: waiting for a sender, in flight, or sent."""
-        self._room = threading.Condition()
-        self._wake = threading.Event()
+        settings = delivery.settings
+        self.lanes = Lanes(
+            settings.endpoint_limit,
+            settings.concurrency,
+            settings.timeout_seconds * FAST_FRACTION,
+        )
+        self._lock = threading.RLock()
+        """Reentrant: the SIGTERM handler calls :meth:`stop` on the main thread, maybe
+        while that thread holds it."""
+        self._room = threading.Condition(self._lock)
+        """Notified when messages are settled: the claimer may claim more."""
+        self._work = threading.Condition(self._lock)
+        """Notified when a message may be sent: claimed, or its lane has a free slot again."""
+        self._hungry: frozenset[uuid.UUID] = frozenset()
+        """Endpoints that may have more due: their whole part was claimed, or they were left
+        out of the last claim as full."""
+        self._poll_at = 0.0
+        """When to claim even if no endpoint is known to have more due (new messages)."""
         self._sent: queue.Queue[Sent | None] = queue.Queue()
+        self._fast_ms = 1000 * self.lanes.fast_seconds
 
     def stop(self) -> None:
         """Claim nothing more; :meth:`run` returns when the deliveries in flight are done."""
         self.stopping.set()
-        self._wake.set()
-        with self._room:
+        with self._lock:
             self._room.notify_all()
+            self._work.notify_all()
 
     def run(self) -> None:
         settings = self.delivery.settings
         settler = threading.Thread(target=self._settle_loop, name="webhook-settle")
         settler.start()
         evaluator = start_periodic_evaluation(self.engine, self.health_seconds, self.stopping)
-        waiting: dict[Future[None], tuple[ClaimedMessage, str]] = {}
+        senders = [
+            threading.Thread(target=self._send_loop, name=f"webhook-{number}")
+            for number in range(settings.concurrency)
+        ]
+        for sender in senders:
+            sender.start()
         try:
-            with ThreadPoolExecutor(settings.concurrency, thread_name_prefix="webhook") as pool:
-                while room := self._wait_for_room():
-                    claimed = self._claim(room)
-                    with self._room:
-                        self._queued += len(claimed.rows)
-                    waiting = {future: w for future, w in waiting.items() if not future.done()}
-                    for row in claimed.rows:
-                        waiting[pool.submit(self._send, row, claimed.token)] = (row, claimed.token)
-                    if not claimed.rows:
-                        self._wake.wait(settings.poll_seconds)
-                # Stopping: what no sender has started yet goes back to the outbox now.
-                pool.shutdown(cancel_futures=True)
-            self._hand_back([w for future, w in waiting.items() if future.cancelled()])
+            while share := self._wait_for_room():
+                claimed = self._claim(share)
+                jobs = [Job(row, claimed.token, claimed.lease_until) for row in claimed.rows]
+                with self._lock:
+                    self.lanes.add(jobs)
+                    self._work.notify_all()
+                    self._hungry = self._may_have_more(share, claimed)
+                    self._poll_at = time.monotonic() + settings.poll_seconds
         finally:
+            # Stopping: the senders finish what they are sending; the rest goes back now.
+            self.stop()
+            for sender in senders:
+                sender.join()
+            with self._lock:
+                unsent = self.lanes.drain()
+            self._hand_back(unsent)
             # Every delivery has been sent; record the last ones before returning.
             self._sent.put(None)
             settler.join()
@@ -96,39 +124,99 @@ class Worker:
                 evaluator.join()
         logger.info("webhook worker stopped")
 
-    def _wait_for_room(self) -> int:
-        """How many messages to claim next (0 when stopping).
+    def _wait_for_room(self) -> ClaimShare | None:
+        """What to claim next (None when stopping).
 
-        Up to three per sender are kept claimed, and more are claimed once at most one per
-        sender is left: one claim transaction then serves two messages per sender, and the
-        senders never wait for it. A message waits for a sender at most two delivery
-        timeouts, so its lease (longer than three timeouts) holds until it is settled.
+        About three messages per sender are kept claimed, and more are claimed once about
+        one per sender is left: one claim transaction then serves two messages per sender,
+        and the senders never wait for it. Each endpoint's lane counts only up to its limit
+        and a claim takes only a part of each endpoint's due messages, leaving full lanes
+        out (see :mod:`collector.webhooks.lanes`), so an endpoint with a backlog it cannot
+        send neither fills the claims nor stops them. Between polls, a claim is made only
+        for an endpoint that may have more due and has room for it.
         """
-        concurrency = self.delivery.settings.concurrency
-        with self._room:
-            self._room.wait_for(lambda: self._queued <= concurrency or self.stopping.is_set())
-            return 0 if self.stopping.is_set() else 3 * concurrency - self._queued
+        settings = self.delivery.settings
+        concurrency = settings.concurrency
 
-    def _claim(self, limit: int) -> Claimed:
+        def ready() -> bool:
+            if self.lanes.counted() > concurrency:
+                return False
+            return bool(self._hungry - self.lanes.full()) or time.monotonic() >= self._poll_at
+
+        with self._lock:
+            while not (self.stopping.is_set() or ready()):
+                wait = self._poll_at - time.monotonic()
+                self._room.wait(wait if wait > 0 else settings.poll_seconds)
+            if self.stopping.is_set():
+                return None
+            lanes = self.lanes
+            return ClaimShare(
+                # A share more than a fast endpoint's part, so that its backlog leaves room
+                # in every claim for the other endpoints.
+                3 * concurrency - lanes.counted() + lanes.share,
+                2 * lanes.share,
+                skipped=lanes.full(),
+                fast=lanes.fast(),
+                per_fast_endpoint=2 * lanes.most,
+            )
+
+    def _may_have_more(self, share: ClaimShare, claimed: Claimed) -> frozenset[uuid.UUID]:
+        """The endpoints whose whole part was claimed, and those the claim left out."""
+        counts = Counter(row.endpoint_id for row in claimed.rows)
+        given = {endpoint_id for endpoint_id, n in counts.items() if n >= share.of(endpoint_id)}
+        return frozenset(given) | share.skipped
+
+    def _claim(self, share: ClaimShare) -> Claimed:
         try:
-            return claim_due(self.engine, self.delivery, limit)
+            return claim_due(self.engine, self.delivery, share)
         except SQLAlchemyError:
             # The database may be restarting; the messages wait for it, in the outbox.
             logger.exception("webhook worker could not claim messages; trying again")
             return Claimed("", [])
 
-    def _hand_back(self, unsent: list[tuple[ClaimedMessage, str]]) -> None:
+    def _hand_back(self, unsent: list[Job]) -> None:
         try:
             if unsent:
-                release(self.engine, unsent)
+                release(self.engine, [(job.row, job.token) for job in unsent])
         except SQLAlchemyError:
             # Their leases end on their own; another worker claims them then.
             logger.exception("webhook worker could not hand back %d messages", len(unsent))
-        with self._room:
-            self._queued -= len(unsent)
 
-    def _send(self, row: ClaimedMessage, token: str) -> None:
-        self._sent.put(send(self.delivery, row, token))
+    def _next_job(self) -> Job | None:
+        with self._lock:
+            while not self.stopping.is_set():
+                job = self.lanes.take()
+                if job is not None:
+                    return job
+                self._work.wait()
+        return None
+
+    def _send_loop(self) -> None:
+        """One sender: take the next message whose lane has a free slot, send it, repeat."""
+        margin = timedelta(seconds=self.delivery.settings.timeout_seconds)
+        while (job := self._next_job()) is not None:
+            if datetime.now(UTC) + margin >= job.lease_until:
+                # Its lease could end mid-try and another worker send it too: hand it back.
+                self._hand_back([job])
+                self._after_send(job, fast=None, settled=True)
+                continue
+            fast = False
+            try:
+                sent = send(self.delivery, job.row, job.token)
+                self._sent.put(sent)
+                fast = sent.result.succeeded and sent.result.duration_ms < self._fast_ms
+            finally:
+                self._after_send(job, fast=fast, settled=False)
+
+    def _after_send(self, job: Job, *, fast: bool | None, settled: bool) -> None:
+        with self._lock:
+            if self.lanes.finished(job, fast=fast):
+                self._work.notify_all()
+            else:
+                self._work.notify()
+            if settled:
+                self.lanes.settled([job.row.endpoint_id])
+                self._room.notify()
 
     def _settle_loop(self) -> None:
         """Record sent tries in batches, until told the senders are done."""
@@ -155,8 +243,9 @@ class Worker:
             # Unsettled, these messages are claimed again when their leases end.
             logger.exception("webhook worker could not record %d deliveries", len(batch))
         finally:
-            with self._room:
-                self._queued -= len(batch)
+            with self._lock:
+                # A full lane may have room again: the claimer looks.
+                self.lanes.settled(sent.row.endpoint_id for sent in batch)
                 self._room.notify()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -87,17 +88,32 @@ class _Server(ThreadingHTTPServer):
     """Room for every worker's connections at once (the default, 5, makes them wait)."""
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
+@contextmanager
+def running_receiver() -> Iterator[Receiver]:
     found = Receiver()
     server = _Server(("127.0.0.1", 0), _handler(found))
     server.daemon_threads = True
     found.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield found
-    server.shutdown()
-    server.server_close()
+    try:
+        yield found
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with running_receiver() as found:
+        yield found
+
+
+@pytest.fixture
+def other_receiver() -> Iterator[Receiver]:
+    """A second CRM, for tests where one receiver must not hold up another."""
+    with running_receiver() as found:
+        yield found
 
 
 @pytest.fixture

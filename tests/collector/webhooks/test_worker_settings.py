@@ -47,3 +47,15 @@ def test_webhook_settings_are_read_from_the_environment() -> None:
     assert settings.webhooks.allow_private_targets is True
     assert settings.webhooks.retry_schedule == (0.0, 0.2, 0.2, 0.2)
     assert settings.webhooks.lease_seconds == 3.5
+
+
+def test_the_share_of_one_endpoint_is_read_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"WAYPOST_WEBHOOK_CONCURRENCY": "12", "WAYPOST_WEBHOOK_ENDPOINT_CONCURRENCY": "3"}
+    )
+    assert (settings.webhooks.endpoint_concurrency, settings.webhooks.endpoint_limit) == (3, 3)
+
+
+def test_settings_refuse_a_negative_share_of_one_endpoint() -> None:
+    with pytest.raises(SettingsError, match="WAYPOST_WEBHOOK_ENDPOINT_CONCURRENCY"):
+        Settings.from_env({"WAYPOST_WEBHOOK_ENDPOINT_CONCURRENCY": "-1"})
