@@ -339,14 +339,28 @@ def run(minutes: float, interval: float, postgres_url: str) -> None:
                 # The last requests' transactions are committed before their answers.
                 events, distinct, answers = stored_counts(database.collector_url, project.id)
                 webhooks = measure(database.collector_url, endpoint_id, hooks.receipts, worker_pid)
-    print_verdict(tally, events, distinct, answers, webhooks)
+    pace = (capacity * LOAD_SHARE, minutes * 60)
+    print_verdict(tally, events, distinct, answers, webhooks, pace=pace)
 
 
 def print_verdict(
-    tally: Tally, events: int, distinct: int, answers: int, webhooks: WebhookFigures
+    tally: Tally,
+    events: int,
+    distinct: int,
+    answers: int,
+    webhooks: WebhookFigures,
+    *,
+    pace: tuple[float, float],
 ) -> None:
+    """``pace``: the events/s the mix was paced at, and the seconds it ran."""
     exact = events == distinct == tally.acknowledged_events
     acknowledged = tally.acknowledged_events
+    rate, seconds = pace
+    held = acknowledged / seconds / rate
+    print(
+        f"  mix held {acknowledged / seconds:,.0f} events/s of the {rate:,.0f} paced "
+        f"({held:.0%}): {'met' if held >= 0.95 else 'MISSED'}"
+    )
     print(f"  acknowledged {acknowledged:,} events, stored {events:,} ({distinct:,} distinct)")
     print(f"  acknowledged {tally.acknowledged_answers:,} survey answers, stored {answers:,}")
     print(f"  errors {tally.errors} (must be 0): {'met' if tally.errors == 0 else 'MISSED'}")
