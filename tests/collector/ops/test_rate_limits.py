@@ -6,7 +6,8 @@ import time
 import uuid
 
 import httpx2
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
 from collector.projects.service import CreatedProject
@@ -124,6 +125,21 @@ def test_one_check_decides_each_bucket_by_its_own_limit(engine: Engine) -> None:
     second = store.check_all([(tight, one), (loose, three)], now)
     assert [decision.allowed for decision in first + second] == [True, True, False, True]
     assert second[0].retry_after > 0
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_refusing_bucket_refuses_from_memory_until_its_retry_time(engine: Engine) -> None:
+    """Its row deleted or not, this process knows nothing can pass before the retry time;
+    another process, which never saw the refusal, asks the database."""
+    limit, key, now = Limit(name="write_key", rate=1, burst=1), f"gone-{uuid.uuid4()}", time.time()
+    store = PostgresStore(engine)
+    store.check(key, limit, now)
+    refusal = store.check(key, limit, now)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM rate_buckets WHERE key = :key"), {"key": key})
+    assert not store.check(key, limit, now + refusal.retry_after / 2).allowed
+    assert PostgresStore(engine).check(key, limit, now).allowed
+    assert store.check(key, limit, now + refusal.retry_after).allowed
 
 
 def test_an_options_call_is_never_counted(strict_client: TestClient) -> None:
