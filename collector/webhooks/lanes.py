@@ -30,6 +30,9 @@ from collector.webhooks.repository import ClaimedMessage
 
 FAST_FRACTION = 0.1
 """A try is fast when it succeeds within this part of the delivery timeout."""
+FAST_MEMORY_SECONDS = 60.0
+"""How long an endpoint that holds nothing stays known as fast after its last fast try:
+claims name every fast endpoint, so the list must not grow with every endpoint ever seen."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ class Lanes:
         """Lanes with messages waiting for a sender, in their turn (first is next)."""
         self._flying: dict[uuid.UUID, dict[int, float]] = {}
         """Tries in flight per endpoint: message id to when it started."""
-        self._fast: set[uuid.UUID] = set()
+        self._fast: dict[uuid.UUID, float] = {}
+        """Fast endpoints, and when their last fast try ended."""
         self._held: Counter[uuid.UUID] = Counter()
         """Claimed and not yet settled or handed back: waiting, in flight, or sent."""
 
@@ -104,11 +108,12 @@ class Lanes:
         if not flying:
             self._flying.pop(endpoint_id, None)
         if fast is False:
-            self._fast.discard(endpoint_id)
-        if not fast or endpoint_id in self._fast:
+            self._fast.pop(endpoint_id, None)
+        if not fast:
             return False
-        self._fast.add(endpoint_id)
-        return True
+        became = endpoint_id not in self._fast
+        self._fast[endpoint_id] = self.clock()
+        return became
 
     def settled(self, endpoint_ids: Iterable[uuid.UUID]) -> None:
         """Messages recorded or handed back: no longer held."""
@@ -135,7 +140,14 @@ class Lanes:
 
     def fast(self) -> frozenset[uuid.UUID]:
         """Endpoints that may use every sender now: claims take more of them."""
+        self._forget_idle()
         return frozenset(e for e in self._held.keys() | self._fast if self.limit(e) > self.share)
+
+    def _forget_idle(self) -> None:
+        since = self.clock() - FAST_MEMORY_SECONDS
+        idle = [e for e, at in self._fast.items() if at < since and e not in self._held]
+        for endpoint_id in idle:
+            del self._fast[endpoint_id]
 
     def counted(self) -> int:
         """Messages held, each lane counted up to its limit: what the senders can work on

@@ -102,6 +102,21 @@ def test_a_failed_try_ends_an_endpoint_being_fast() -> None:
     assert lanes.limit(A) == 1
 
 
+def test_a_fast_endpoint_idle_for_a_minute_is_forgotten() -> None:
+    clock = Clock()
+    lanes = lanes_of(1, clock)
+    lanes.add(jobs(A, 1) + jobs(B, 1, first=10))
+    for _ in range(2):
+        job = lanes.take()
+        assert job is not None
+        lanes.finished(job, fast=True)
+        lanes.settled([job.row.endpoint_id])
+    clock.now = 30.0
+    lanes.add(jobs(B, 1, first=20))
+    clock.now = 61.0
+    assert lanes.fast() == {B}
+
+
 def test_senders_take_from_the_lanes_in_turn() -> None:
     lanes = lanes_of(3)
     lanes.add(jobs(A, 5) + jobs(B, 5, first=100))
