@@ -52,13 +52,13 @@ from starlette.testclient import TestClient
 
 from collector.analytics.reading import analysis_transaction
 from collector.app import create_app
-from collector.db.engine import build_engine, read_transaction, write_transaction
-from collector.db.migrate import upgrade
-from collector.db.models import Event, table_of
-from collector.ingest.messages import BatchDefaults
 from collector.ingest.service import ingest
+from collector.kit.db.engine import build_engine, read_transaction, write_transaction
+from collector.kit.db.migrate import upgrade
+from collector.kit.db.models import Event, table_of
+from collector.kit.messages import BatchDefaults
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject, create_project
-from collector.settings import Settings
 from tests.collector.analytics.reference_data import (
     FUNNEL,
     START,

@@ -41,8 +41,8 @@ from pathlib import Path
 import psutil
 
 from collector.dashboard.users import add_membership, create_user
-from collector.db.engine import build_engine, write_transaction
-from collector.db.migrate import upgrade
+from collector.kit.db.engine import build_engine, write_transaction
+from collector.kit.db.migrate import upgrade
 from collector.projects.service import CreatedProject, create_project
 
 REPOSITORY = Path(__file__).resolve().parent.parent

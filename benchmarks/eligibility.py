@@ -72,7 +72,7 @@ from benchmarks.eligibility_data import (
     populate,
     user_id_of,
 )
-from collector.db.engine import build_engine
+from collector.kit.db.engine import build_engine
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -14,8 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert
 
-from collector.db.engine import write_transaction
-from collector.db.models import (
+from collector.experiences.schemas import Kind
+from collector.experiences.service import create_experience
+from collector.identity.traits import stamp
+from collector.kit.db.engine import write_transaction
+from collector.kit.db.models import (
     Account,
     AccountMember,
     Event,
@@ -27,9 +30,6 @@ from collector.db.models import (
     SurveyResponse,
     table_of,
 )
-from collector.experiences.schemas import Kind
-from collector.experiences.service import create_experience
-from collector.identity.traits import stamp
 from collector.progress.reserved import RESERVED_EVENTS
 from collector.progress.states import State, apply_event, matching_items
 

@@ -7,7 +7,7 @@ window, written in bulk through SQLAlchemy Core (the rows ingestion would have w
 
 Timed, medians of several runs, in the same process on the same database:
 
-- the baseline: :func:`collector.accounts.health.accounts_health`, scoring every account
+- the baseline: :func:`collector.analytics.accounts.health.accounts_health`, scoring every account
   (what ``GET /api/v1/accounts/health`` computes);
 - a steady evaluation: scoring, comparing with the stored colours and storing them, with
   no account changing colour (the usual case);
@@ -33,11 +33,11 @@ from typing import Any
 from sqlalchemy import Engine, insert
 
 from benchmarks.survey_scores import median_seconds, postgres_schema
-from collector.accounts.health import accounts_health
-from collector.accounts.health_changes import evaluate_project
-from collector.db.engine import build_engine, write_transaction
-from collector.db.migrate import upgrade
-from collector.db.models import Account, AccountMember, Person, PersonEventDay, table_of
+from collector.analytics.accounts.health import accounts_health
+from collector.analytics.accounts.health_changes import evaluate_project
+from collector.kit.db.engine import build_engine, write_transaction
+from collector.kit.db.migrate import upgrade
+from collector.kit.db.models import Account, AccountMember, Person, PersonEventDay, table_of
 from collector.projects.service import create_project
 from collector.webhooks.service import create_endpoint
 

@@ -10,7 +10,7 @@ Timed, medians of several runs, in the same process on the same database:
 
 - the API: ``GET /api/v1/surveys/{id}/scores`` over HTTP (Starlette's test client: the
   endpoint, key check, parsing, service and JSON), with the response rate;
-- the service alone (:func:`collector.surveys.service.survey_scores`);
+- the service alone (:func:`collector.analytics.surveys.service.survey_scores`);
 - the baseline: hand-written SQL computing the same figures (each person's latest
   eligible answer counted per group; persons shown and persons who answered), the
   ceiling of what the database can do.
@@ -41,15 +41,15 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
+from collector.analytics.surveys.queries import AnswerFilter
+from collector.analytics.surveys.service import ScoreQuery, survey_scores
 from collector.app import create_app
-from collector.db.engine import build_engine, write_transaction
-from collector.db.migrate import upgrade
-from collector.db.models import Impression, Person, SurveyResponse, table_of
 from collector.experiences.service import create_experience
+from collector.kit.db.engine import build_engine, write_transaction
+from collector.kit.db.migrate import upgrade
+from collector.kit.db.models import Impression, Person, SurveyResponse, table_of
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject, create_project
-from collector.settings import Settings
-from collector.surveys.queries import AnswerFilter
-from collector.surveys.service import ScoreQuery, survey_scores
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -53,8 +53,8 @@ from benchmarks.ingest import (
     running_server,
 )
 from benchmarks.load import EVENT_NAMES, Plan, drive_load
-from collector.db.engine import build_engine, read_transaction
 from collector.experiences.service import create_experience
+from collector.kit.db.engine import build_engine, read_transaction
 from collector.webhooks import service
 from collector.webhooks.repository import messages
 from collector.webhooks.sender import Sender

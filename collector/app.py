@@ -10,35 +10,34 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 
-from collector.accounts import endpoints as account_endpoints
+from collector import openapi
 from collector.analytics import endpoints as analytics_endpoints
+from collector.analytics.accounts import endpoints as account_endpoints
+from collector.analytics.events import endpoints as event_endpoints
+from collector.analytics.flows import endpoints as onboarding_endpoints
+from collector.analytics.persons import endpoints as person_endpoints
+from collector.analytics.responses import endpoints as response_endpoints
+from collector.analytics.surveys import endpoints as survey_endpoints
 from collector.audit import endpoints as audit_endpoints
 from collector.audit.middleware import AuditMiddleware
 from collector.dashboard import endpoints as dashboard_endpoints
-from collector.db.engine import build_engine
 from collector.delivery import endpoints as delivery_endpoints
-from collector.errors import EXCEPTION_HANDLERS
-from collector.events import endpoints as event_endpoints
 from collector.experiences import endpoints as experience_endpoints
-from collector.http import openapi
-from collector.http.state import AppState
 from collector.ingest import endpoints as ingest_endpoints
-from collector.onboarding import endpoints as onboarding_endpoints
+from collector.kit.db.engine import build_engine
+from collector.kit.http.error_handlers import EXCEPTION_HANDLERS
+from collector.kit.http.faults import FAULT_HANDLERS
+from collector.kit.http.requests import RequestMiddleware
+from collector.kit.http.state import AppState
+from collector.kit.settings import Settings
 from collector.ops import endpoints as ops_endpoints
 from collector.ops import health
-from collector.ops.faults import FAULT_HANDLERS
-from collector.ops.lifetime import worker_lifetime
-from collector.ops.requests import RequestMiddleware
-from collector.persons import endpoints as person_endpoints
 from collector.privacy import endpoints as privacy_endpoints
 from collector.projects import endpoints as project_endpoints
 from collector.ratelimit.middleware import GuardMiddleware, admin_guard, sdk_guard
-from collector.responses import endpoints as response_endpoints
 from collector.sdkfiles import endpoints as sdkfiles_endpoints
-from collector.settings import Settings
-from collector.surveys import endpoints as survey_endpoints
 from collector.webhooks import endpoints as webhook_endpoints
-from collector.webhooks.worker import in_process_worker
+from collector.worker import serve_jobs
 
 
 def _browser_cors(settings: Settings) -> Middleware:
@@ -62,7 +61,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
         try:
-            async with worker_lifetime(settings, engine), in_process_worker(settings, engine):
+            async with serve_jobs(settings, engine):
                 yield {"settings": settings, "engine": engine}
         finally:
             engine.dispose()

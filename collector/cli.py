@@ -19,28 +19,28 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.applications import Starlette
 
-from collector.accounts.health_changes import Evaluation, evaluate_projects
+from collector.analytics.accounts.health_changes import Evaluation, evaluate_projects
 from collector.app import create_app
-from collector.auth.keys import KeyKind
 from collector.dashboard.users import add_membership, create_user, normalise_email
-from collector.db.engine import build_engine, read_transaction, write_transaction
-from collector.db.migrate import current_revision, head_revision, upgrade
-from collector.db.models import Project
 from collector.demo.experiences import seed_demo_experiences
 from collector.demo.population import DemoSize
 from collector.demo.seed import ensure_demo_user, seed_population
-from collector.errors import WaypostError
-from collector.ops.logs import log_config
-from collector.ops.metrics import prepare_metrics_directory
-from collector.privacy.retention import apply_retention
+from collector.kit.auth.keys import KeyKind
+from collector.kit.db.engine import build_engine, read_transaction, write_transaction
+from collector.kit.db.migrate import current_revision, head_revision, upgrade
+from collector.kit.db.models import Project
+from collector.kit.errors import WaypostError
+from collector.kit.logs import log_config
+from collector.kit.metrics import prepare_metrics_directory
+from collector.kit.settings import Settings, SettingsError
+from collector.privacy.expiry import apply_retention
 from collector.projects.service import (
     CreatedProject,
     create_project,
     list_projects,
     rotate_project_keys,
 )
-from collector.settings import Settings, SettingsError
-from collector.webhooks.worker import run_worker
+from collector.worker import run_worker
 
 DEMO_PROJECT_NAME = "Demo"
 

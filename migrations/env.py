@@ -7,9 +7,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from collector.db import models  # noqa: F401  (registers every table on the metadata)
-from collector.db.base import metadata
-from collector.db.engine import build_engine
+from collector.kit.db import models  # noqa: F401  (registers every table on the metadata)
+from collector.kit.db.base import metadata
+from collector.kit.db.engine import build_engine
 
 config = context.config
 

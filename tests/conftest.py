@@ -32,10 +32,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from collector.app import create_app
-from collector.db.engine import build_engine
-from collector.db.migrate import upgrade
+from collector.kit.db.engine import build_engine
+from collector.kit.db.migrate import upgrade
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject
-from collector.settings import Settings
 from tests import factories
 
 POSTGRES_URL_VARIABLE = "WAYPOST_TEST_POSTGRES_URL"

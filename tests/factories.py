@@ -12,14 +12,14 @@ import orjson
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from collector.auth.keys import KeyKind
 from collector.dashboard.users import add_membership, create_user
-from collector.db.engine import write_transaction
 from collector.experiences import service as experiences
 from collector.experiences.schemas import Kind
-from collector.http.responses import dumps
-from collector.ingest.messages import BatchDefaults
 from collector.ingest.service import IngestResult, ingest
+from collector.kit.auth.keys import KeyKind
+from collector.kit.db.engine import write_transaction
+from collector.kit.http.responses import dumps
+from collector.kit.messages import BatchDefaults
 from collector.projects.service import CreatedProject, rotate_project_keys
 from collector.projects.service import create_project as create_project_row
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from collector.accounts import repository
 from collector.identity.resolution import IdentityPlan
 from collector.identity.traits import merge_traits
-from collector.ingest.messages import Message
+from collector.kit.messages import Message
 
 
 def apply_group_calls(

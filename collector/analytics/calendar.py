@@ -6,8 +6,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from collector.analytics.definitions import Interval, TimeRange
-from collector.errors import ValidationFailed
-from collector.surveys.periods import local_midnight, next_period, period_start
+from collector.kit.errors import ValidationFailed
+from collector.kit.periods import local_midnight, next_period, period_start
 
 MAX_PERIODS = 400
 """Cohorts and periods an answer may hold (a weekly triangle of over seven years)."""

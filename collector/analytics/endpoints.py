@@ -23,13 +23,13 @@ from collector.analytics.schemas import (
     RetentionSchema,
     TimeToValueSchema,
 )
-from collector.auth.guards import project_for_secret_key
-from collector.errors import BadRequest, MalformedBody, ValidationFailed
-from collector.http.body import read_json
-from collector.http.csv import CSV_MEDIA_TYPE, csv_lines, csv_response, wants_csv
-from collector.http.params import text_param
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
+from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.errors import BadRequest, MalformedBody, ValidationFailed
+from collector.kit.http.body import read_json
+from collector.kit.http.csv import CSV_MEDIA_TYPE, csv_lines, csv_response, wants_csv
+from collector.kit.http.params import text_param
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of
 
 MAX_BODY_BYTES = 64 * 1024
 JSON_QUERY_PARAMETERS = ("steps", "exclude")

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, Row
 from collector.analytics.definitions import Funnel
 from collector.analytics.queries.funnel import figures, persons_at_step
 from collector.analytics.reading import analysis_transaction
-from collector.errors import BadRequest
+from collector.kit.errors import BadRequest
 
 FUNNEL_COLUMNS = (
     "breakdown",

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
-from collector.db.engine import read_transaction
+from collector.kit.db.engine import read_transaction
 
 POSTGRESQL_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
 """An analysis sorts a few hundred thousand rows (attempts, times between steps): with

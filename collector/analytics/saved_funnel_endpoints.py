@@ -19,12 +19,12 @@ from starlette.routing import Route
 
 from collector.analytics import saved_funnels
 from collector.audit.middleware import Author, identify
-from collector.auth.guards import project_for_secret_key
-from collector.errors import MalformedBody
-from collector.http.body import read_json
-from collector.http.params import text_param
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
+from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.errors import MalformedBody
+from collector.kit.http.body import read_json
+from collector.kit.http.params import text_param
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of
 
 MAX_BODY_BYTES = 64 * 1024
 

@@ -13,9 +13,9 @@ from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, up
 from sqlalchemy.exc import IntegrityError
 
 from collector.analytics.saved_funnel_schemas import SavedFunnelBodySchema
-from collector.db.engine import read_transaction, write_transaction
-from collector.db.models import SavedFunnel, table_of
-from collector.errors import Conflict, NotFound, ValidationFailed
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.db.models import SavedFunnel, table_of
+from collector.kit.errors import Conflict, NotFound, ValidationFailed
 
 _funnels = table_of(SavedFunnel)
 _body = SavedFunnelBodySchema()

@@ -16,8 +16,8 @@ from marshmallow import (
 )
 
 from collector.analytics.definitions import ORDERS, PropertyPath, parse_duration
-from collector.http.params import MAX_PAGE_SIZE, ZonedTimeRangeSchema
-from collector.surveys.periods import INTERVALS
+from collector.kit.http.params import MAX_PAGE_SIZE, ZonedTimeRangeSchema
+from collector.kit.periods import INTERVALS
 
 MAX_STEPS = 20
 MAX_FILTER_VALUES = 100

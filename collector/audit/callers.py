@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from starlette.requests import Request
 
-from collector.auth.guards import bearer_token, project_for_secret_key
+from collector.kit.auth.guards import bearer_token, project_for_secret_key
 
 ACTOR_LENGTH = 12
 """As many characters as key listings show (``ApiKey.prefix``): enough to tell keys apart."""

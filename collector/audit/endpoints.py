@@ -11,11 +11,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from collector.audit.repository import entries_page
-from collector.auth.guards import project_for_secret_key
-from collector.db.paging import read_page
-from collector.http.params import PageQuerySchema, parse_query
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
+from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.db.paging import read_page
+from collector.kit.http.params import PageQuerySchema, parse_query
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of
 
 _page_query = PageQuerySchema()
 

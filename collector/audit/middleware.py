@@ -26,12 +26,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from collector.audit.callers import actor_of
 from collector.audit.repository import record
-from collector.auth.guards import bearer_token
-from collector.dashboard.access import PROJECT_HEADER, session_token
-from collector.dashboard.sessions import find_session
-from collector.db.engine import read_transaction, write_transaction
-from collector.ops.requests import route_template
-from collector.ratelimit.projects import forget_settings, key_project
+from collector.kit.auth.access import PROJECT_HEADER, session_token
+from collector.kit.auth.cache import forget_settings, key_project
+from collector.kit.auth.guards import bearer_token
+from collector.kit.auth.sessions import find_session
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.http.requests import route_template
 
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SELF_AUDITED = frozenset({"erase_person", "rotate_project_keys"})

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, insert, select
 
-from collector.db.models import AuditEntry, table_of
+from collector.kit.db.models import AuditEntry, table_of
 
 _audit = table_of(AuditEntry)
 MAX_TARGET_LENGTH = 255

@@ -19,18 +19,22 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from collector.dashboard.access import check_csrf, session_token
-from collector.dashboard.passwords import MAX_PASSWORD_LENGTH
 from collector.dashboard.service import (
-    SessionRequired,
     current_view,
     require_session,
     sign_in,
     sign_out,
 )
-from collector.dashboard.sessions import SESSION_COOKIE, SESSION_LIFETIME, sign_token
 from collector.dashboard.users import MAX_EMAIL_LENGTH
-from collector.errors import (
+from collector.kit.auth.access import check_csrf, session_token
+from collector.kit.auth.passwords import MAX_PASSWORD_LENGTH
+from collector.kit.auth.sessions import (
+    SESSION_COOKIE,
+    SESSION_LIFETIME,
+    SessionRequired,
+    sign_token,
+)
+from collector.kit.errors import (
     Forbidden,
     MalformedBody,
     NotFound,
@@ -38,9 +42,9 @@ from collector.errors import (
     ValidationFailed,
     WaypostError,
 )
-from collector.http.body import parse_json, read_body
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of, settings_of
+from collector.kit.http.body import parse_json, read_body
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of, settings_of
 
 DIST = Path(__file__).resolve().parents[2] / "dashboard" / "dist"
 """Where ``npm run build`` in ``dashboard/`` writes the web app."""

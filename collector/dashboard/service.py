@@ -8,22 +8,23 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from collector.dashboard import ratelimit
-from collector.dashboard.passwords import dummy_hash, verify_password
-from collector.dashboard.sessions import OpenSession, close_session, find_session, open_session
+from collector.dashboard import sign_in_limits as ratelimit
 from collector.dashboard.users import find_user, normalise_email, user_projects
-from collector.db.engine import read_transaction, write_transaction
-from collector.errors import InvalidKey
-
-SESSION_ENDED = "not signed in, or the session has ended; sign in again"
+from collector.kit.auth.passwords import dummy_hash, verify_password
+from collector.kit.auth.sessions import (
+    SESSION_ENDED,
+    OpenSession,
+    SessionRequired,
+    close_session,
+    find_session,
+    open_session,
+)
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.errors import InvalidKey
 
 
 class InvalidCredentials(InvalidKey):
     code = "invalid_credentials"
-
-
-class SessionRequired(InvalidKey):
-    code = "session_required"
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, exists, insert, select
 
-from collector.dashboard.passwords import hash_password, password_problem
-from collector.db.models import DashboardMembership, DashboardUser, Project, table_of
-from collector.errors import Conflict, NotFound, ValidationFailed
+from collector.kit.auth.passwords import hash_password, password_problem
+from collector.kit.db.models import DashboardMembership, DashboardUser, Project, table_of
+from collector.kit.errors import Conflict, NotFound, ValidationFailed
 
 _users = table_of(DashboardUser)
 _memberships = table_of(DashboardMembership)

@@ -10,13 +10,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.auth.guards import basic_auth_username, project_for_secret_key
 from collector.delivery import threads
 from collector.delivery.schemas import DeliveryQuerySchema, PageSchema, quick_delivery_query
 from collector.delivery.service import DeliveryQuery, deliver, explain
-from collector.http.params import parse_query, text_param
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
+from collector.kit.auth.guards import basic_auth_username, project_for_secret_key
+from collector.kit.http.params import parse_query, text_param
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of
 from collector.targeting.facts import PageFacts
 
 _delivery_query = DeliveryQuerySchema()

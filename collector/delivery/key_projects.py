@@ -14,7 +14,7 @@ import uuid
 
 from sqlalchemy import Engine
 
-from collector.auth.guards import project_for_write_key
+from collector.kit.auth.guards import project_for_write_key
 
 MAX_KEYS = 10_000
 

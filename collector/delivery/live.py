@@ -28,11 +28,12 @@ from typing import Any
 from sqlalchemy import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from collector.db.engine import json_serializer
-from collector.db.statements import driver_values
 from collector.delivery.loading import STAMP, moment, spelt
 from collector.experiences.localization import localize
-from collector.targeting.facts import Candidate, ProjectThrottle
+from collector.kit.db.engine import json_serializer
+from collector.kit.db.statements import driver_values
+from collector.targeting.candidates import Candidate
+from collector.targeting.facts import ProjectThrottle
 from collector.targeting.rules import Audience
 
 MAX_AGE_SECONDS = 60.0

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from collector.db.statements import driver_values
+from collector.kit.db.statements import driver_values
 from collector.targeting.facts import ExperienceHistory, Impression
 
 # {name} is a bound parameter, spelt for each driver by ``spelt``.

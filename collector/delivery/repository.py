@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import Connection, select
 
-from collector.db.models import Identity, table_of
+from collector.kit.db.models import Identity, table_of
 
 _identities = table_of(Identity)
 

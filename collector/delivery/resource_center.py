@@ -17,7 +17,8 @@ from typing import Any
 
 from collector.delivery.live import Live
 from collector.delivery.loading import Loaded, State
-from collector.targeting.facts import Candidate, Decision
+from collector.targeting.candidates import Candidate
+from collector.targeting.facts import Decision
 
 RECENT = timedelta(days=30)
 """How long an announcement stays in the list after it went live or was last changed."""

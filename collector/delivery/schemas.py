@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from collector.ingest.schemas import MAX_ID_LENGTH
+from collector.kit.messages import MAX_ID_LENGTH
 
 
 class PageSchema(Schema):

@@ -17,17 +17,18 @@ from typing import Any
 from sqlalchemy import Dialect, Engine
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from collector.auth.guards import INVALID_KEY_MESSAGE
-from collector.auth.identity import is_valid_identity_hash
-from collector.auth.keys import lookup_value
-from collector.db.engine import read_transaction
 from collector.delivery import key_projects, loading, repository, resource_center
 from collector.delivery.live import Live, LiveCache
 from collector.delivery.loading import Loaded, State
-from collector.errors import Forbidden, InvalidKey, NotFound
-from collector.persons.service import resolve_person_id
+from collector.identity.repository import resolve_person_id
+from collector.kit.auth.guards import INVALID_KEY_MESSAGE
+from collector.kit.auth.identity import is_valid_identity_hash
+from collector.kit.auth.keys import lookup_value
+from collector.kit.db.engine import read_transaction
+from collector.kit.errors import Forbidden, InvalidKey, NotFound
+from collector.targeting.candidates import Candidate
 from collector.targeting.eligibility import decide
-from collector.targeting.facts import Candidate, Decision, PageFacts, PersonFacts
+from collector.targeting.facts import Decision, PageFacts, PersonFacts
 from collector.targeting.throttling import LAUNCHER_TYPE
 
 RETRIES = 2
@@ -139,7 +140,7 @@ def _cursor(engine: Engine) -> Iterator[DBAPICursor]:
     Each statement ``_read`` runs is complete in itself, so none needs a transaction
     around it: on PostgreSQL the connection is lent in autocommit, which saves the round
     trips of ``BEGIN`` and of the pool's ``ROLLBACK``; SQLite's connections always are
-    (:mod:`collector.db.engine` begins their transactions itself).
+    (:mod:`collector.kit.db.engine` begins their transactions itself).
     """
     connection = engine.raw_connection()
     driver: Any = connection.driver_connection

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from collector.db.engine import write_transaction
 from collector.experiences.schemas import Kind
 from collector.experiences.service import create_experience, list_experiences
+from collector.kit.db.engine import write_transaction
 from collector.projects.service import update_settings
 
 DEMO_TOUR: dict[str, Any] = {

@@ -14,7 +14,6 @@ import orjson
 from sqlalchemy import Engine
 
 from collector.dashboard.users import add_membership, create_user, find_user
-from collector.db.engine import read_transaction, write_transaction
 from collector.demo.population import (
     DEFAULT_SIZE,
     FEATURES,
@@ -23,9 +22,10 @@ from collector.demo.population import (
     demo_messages,
 )
 from collector.experiences.service import create_experience, list_experiences
-from collector.http.responses import dumps
-from collector.ingest.messages import BatchDefaults
 from collector.ingest.service import ingest
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.http.responses import dumps
+from collector.kit.messages import BatchDefaults
 from collector.projects.service import update_settings
 
 BATCH_SIZE = 500

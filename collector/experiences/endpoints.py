@@ -15,14 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.auth.guards import project_for_secret_key
-from collector.errors import MalformedBody
 from collector.experiences import service
 from collector.experiences.schemas import QUERY_SCHEMAS, Kind
-from collector.http.body import read_json
-from collector.http.params import parse_query
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
+from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.errors import MalformedBody
+from collector.kit.http.body import read_json
+from collector.kit.http.params import parse_query
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of
 
 MAX_DEFINITION_BYTES = 1024 * 1024
 """Room for 50 steps with a few translations of long texts each."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from collector.db.models import Experience, ExperienceVersion, table_of
+from collector.kit.db.models import Experience, ExperienceVersion, table_of
 
 _experiences = table_of(Experience)
 _versions = table_of(ExperienceVersion)

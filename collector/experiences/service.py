@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row
 
-from collector.db.engine import read_transaction, write_transaction
-from collector.errors import NotFound, ValidationFailed
 from collector.experiences import repository
 from collector.experiences.schemas import Kind, load_experience
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.errors import NotFound, ValidationFailed
 
 COLUMNS = ("type", "name", "status", "priority")
 """Fields stored as columns; the rest of a loaded experience is its definition."""

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, text, update
 
-from collector.db.engine import json_serializer
-from collector.db.models import AccountMember, Event, Identity, Person, table_of
-from collector.db.statements import driver_values
 from collector.identity.resolution import KnownIdentity
+from collector.kit.db.engine import json_serializer
+from collector.kit.db.models import AccountMember, Event, Identity, Person, table_of
+from collector.kit.db.statements import driver_values
 
 _identities = table_of(Identity)
 _persons = table_of(Person)
@@ -230,3 +230,22 @@ def count_persons(connection: Connection, project_id: uuid.UUID) -> int:
     return connection.execute(
         select(func.count()).select_from(_persons).where(_persons.c.project_id == project_id)
     ).scalar_one()
+
+
+def resolve_person_id(connection: Connection, project_id: uuid.UUID, key: str) -> uuid.UUID | None:
+    """The person a user id or anonymous id resolves to, or the person with that id."""
+    found: uuid.UUID | None = connection.execute(
+        select(_identities.c.person_id).where(
+            _identities.c.project_id == project_id, _identities.c.distinct_id == key
+        )
+    ).scalar()
+    if found is not None:
+        return found
+    try:
+        candidate = uuid.UUID(key)
+    except ValueError:
+        return None
+    person: uuid.UUID | None = connection.execute(
+        select(_persons.c.id).where(_persons.c.project_id == project_id, _persons.c.id == candidate)
+    ).scalar()
+    return person

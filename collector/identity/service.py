@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from collector.identity import repository
 from collector.identity.resolution import IdentityPlan, distinct_ids, plan_identities
 from collector.identity.traits import combine, merge_traits
-from collector.ingest.messages import Message
+from collector.kit.messages import Message
 from collector.progress.repository import move_progress
 
 

@@ -11,14 +11,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.auth.guards import basic_auth_username, project_for_write_key
-from collector.errors import MalformedBody, ValidationFailed
-from collector.http.body import read_json
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of, settings_of
-from collector.ingest.messages import BatchDefaults
 from collector.ingest.schemas import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, BatchSchema
 from collector.ingest.service import IngestResult, ingest
+from collector.kit.auth.guards import basic_auth_username, project_for_write_key
+from collector.kit.errors import MalformedBody, ValidationFailed
+from collector.kit.http.body import read_json
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of, settings_of
+from collector.kit.messages import BatchDefaults
 from collector.ratelimit.limiter import guard_write_key_call
 from collector.ratelimit.middleware import client_ip
 

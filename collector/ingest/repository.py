@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect, select
 
-from collector.db.models import Event, table_of
-from collector.db.statements import driver_values, insert_many_ignoring_duplicates
-from collector.ingest.messages import Message
+from collector.kit.db.models import Event, table_of
+from collector.kit.db.statements import driver_values, insert_many_ignoring_duplicates
+from collector.kit.messages import Message
 
 _events = table_of(Event)
 # Keeps each IN (...) list well under SQLite's bound-parameter limit.

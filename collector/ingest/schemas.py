@@ -15,42 +15,17 @@ and the one rule spanning two fields is checked after loading, not by a schema h
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from collector.kit.fields import DirectField, IsoDateTime
+from collector.kit.messages import MAX_EVENT_NAME_LENGTH, MAX_ID_LENGTH
 
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_BYTES = 500 * 1024
-MAX_ID_LENGTH = 255
-MAX_EVENT_NAME_LENGTH = 200
 MESSAGE_TYPES = ("track", "identify", "group", "page", "screen", "alias")
 IDS_REQUIRED = "userId or anonymousId is required"
-
-
-class DirectField(fields.Field):  # type: ignore[type-arg]
-    """A field whose present values go straight to ``_deserialize`` and its validators.
-
-    ``Field.deserialize`` also runs pre/post-load functions and wraps the validators in an
-    ``And`` for every value, which costs more than the checks themselves. These fields use
-    neither functions nor validators that return ``False`` (marshmallow's own validators
-    raise), so the result and the error messages are the same. Missing and null values
-    take marshmallow's path, keeping its ``required`` and ``allow_none`` handling.
-    """
-
-    def deserialize(
-        self,
-        value: Any,
-        attr: str | None = None,
-        data: Mapping[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        if value is missing or value is None:
-            return super().deserialize(value, attr, data, **kwargs)
-        output = self._deserialize(value, attr, data, **kwargs)
-        for validator in self.validators:
-            validator(output)
-        return output
 
 
 class Text(DirectField, fields.String):
@@ -69,27 +44,6 @@ class DistinctId(DirectField):
         if len(text) > MAX_ID_LENGTH:
             raise ValidationError(f"must be at most {MAX_ID_LENGTH} characters")
         return text
-
-
-class IsoDateTime(DirectField):
-    """An ISO 8601 date-time; one without an offset is taken as UTC."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        if not isinstance(value, str):
-            raise ValidationError("must be an ISO 8601 date-time string")
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValidationError("must be an ISO 8601 date-time string") from None
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=UTC)
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:
-            raise ValidationError("is outside the years 1 to 9999 in UTC") from None
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else value.isoformat()
 
 
 class Document(DirectField, fields.Dict):

@@ -14,16 +14,16 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from collector.accounts.service import apply_group_calls
-from collector.db.engine import write_transaction
 from collector.identity.service import (
     apply_identify_traits,
     identified_persons,
     resolve_persons,
 )
-from collector.ingest.messages import BatchDefaults, Message
 from collector.ingest.repository import insert_events
 from collector.ingest.validation import Rejection, validate_messages
-from collector.ops.metrics import record_duplicates, record_ingested
+from collector.kit.db.engine import write_transaction
+from collector.kit.messages import BatchDefaults, Message
+from collector.kit.metrics import record_duplicates, record_ingested
 from collector.privacy.suppression import screen_messages
 from collector.progress.service import check_reserved_events, project_progress
 from collector.webhooks.outbox import record_ingest

@@ -9,7 +9,6 @@ from typing import Any
 import orjson
 from marshmallow import ValidationError
 
-from collector.ingest.messages import BatchDefaults, Message, build_message
 from collector.ingest.schemas import (
     MAX_MESSAGE_BYTES,
     MESSAGE_TYPES,
@@ -17,6 +16,7 @@ from collector.ingest.schemas import (
     batch_schema,
     check_identified,
 )
+from collector.kit.messages import BatchDefaults, Message, build_message
 
 TOO_LARGE = f"message is larger than {MAX_MESSAGE_BYTES // 1024} KB"
 

@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.http.state import engine_of
-from collector.ops.metrics import render
-from collector.ops.outbox import observe_outbox
+from collector.kit.http.state import engine_of
+from collector.kit.metrics import render
+from collector.ops.backlog import observe_outbox
 
 
 async def metrics(request: Request) -> Response:

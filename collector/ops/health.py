@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.db.migrate import is_current
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
+from collector.kit.db.migrate import is_current
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of
 
 
 def readiness(engine: Engine) -> str | None:

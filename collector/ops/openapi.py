@@ -1,4 +1,4 @@
-"""The OpenAPI description of the privacy, audit and metrics routes."""
+"""The OpenAPI description of the erasure, audit and metrics routes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Any
 from apispec import APISpec
 from marshmallow import Schema, fields
 
-from collector.http.params import PageQuerySchema
-from collector.persons.schemas import PersonSchema
+from collector.kit.http.params import PageQuerySchema
 from collector.privacy.endpoints import ErasureQuerySchema
 
 
@@ -21,18 +20,6 @@ class ErasureSchema(Schema):
         metadata={"description": "rows deleted, per table"},
     )
     suppressed = fields.Boolean()
-
-
-class PersonExportSchema(Schema):
-    exported_at = fields.DateTime()
-    person = fields.Nested(PersonSchema)
-    events = fields.List(fields.Dict())
-    survey_responses = fields.List(fields.Dict())
-    experience_states = fields.List(fields.Dict())
-    impressions = fields.List(fields.Dict())
-    person_event_days = fields.List(fields.Dict())
-    account_members = fields.List(fields.Dict())
-    webhook_messages = fields.List(fields.Dict())
 
 
 class AuditEntrySchema(Schema):
@@ -49,7 +36,12 @@ class AuditPageSchema(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
-PERSON_ID = {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}
+PERSON_ID: dict[str, Any] = {
+    "in": "path",
+    "name": "id",
+    "required": True,
+    "schema": {"type": "string"},
+}
 
 
 def _answer(schema: str, *errors: int) -> dict[str, Any]:
@@ -60,7 +52,9 @@ def _answer(schema: str, *errors: int) -> dict[str, Any]:
     }
 
 
-def _admin(summary: str, parameters: list[Any], answer: str, *errors: int) -> dict[str, Any]:
+def admin_operation(
+    summary: str, parameters: list[Any], answer: str, *errors: int
+) -> dict[str, Any]:
     return {
         "summary": summary,
         "security": [{"secretKey": []}],
@@ -85,27 +79,22 @@ METRICS = {
 def add_paths(spec: APISpec) -> None:
     for name, schema in (
         ("Erasure", ErasureSchema),
-        ("PersonExport", PersonExportSchema),
         ("AuditPage", AuditPageSchema),
     ):
         spec.components.schema(name, schema=schema)
-    erase = _admin(
+    erase = admin_operation(
         "Erase a person and everything linked to them; suppress if asked",
         [PERSON_ID, {"in": "query", "schema": ErasureQuerySchema}],
         "Erasure",
         400,
         404,
     )
-    export = _admin(
-        "Everything held about a person (right of access)", [PERSON_ID], "PersonExport", 404
-    )
-    audit = _admin(
+    audit = admin_operation(
         "Who changed what, and who was erased, oldest first",
         [{"in": "query", "schema": PageQuerySchema}],
         "AuditPage",
         400,
     )
     spec.path(path="/api/v1/persons/{id}", operations={"delete": erase})
-    spec.path(path="/api/v1/persons/{id}/export", operations={"get": export})
     spec.path(path="/api/v1/audit", operations={"get": audit})
     spec.path(path="/metrics", operations=METRICS)

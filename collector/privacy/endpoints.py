@@ -1,5 +1,4 @@
-"""``DELETE /api/v1/persons/{id}`` (erase, ``?suppress=true`` to keep them out) and
-``GET /api/v1/persons/{id}/export`` (everything held about them), secret key."""
+"""``DELETE /api/v1/persons/{id}`` (secret key): erase, ``?suppress=true`` to keep them out."""
 
 from __future__ import annotations
 
@@ -14,14 +13,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from collector.audit.callers import Caller, secret_key_caller
-from collector.auth.guards import project_for_secret_key
-from collector.db.engine import write_transaction
-from collector.http.params import parse_query, text_param
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of
-from collector.ops.metrics import record_erasure
+from collector.kit.db.engine import write_transaction
+from collector.kit.http.params import parse_query, text_param
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of
+from collector.kit.metrics import record_erasure
 from collector.privacy.erasure import erase_person
-from collector.privacy.export import export_person
 
 
 class ErasureQuerySchema(Schema):
@@ -61,15 +58,6 @@ async def erase(request: Request) -> Response:
     return JSONResponse(await run_in_threadpool(_erase, engine, caller, key, params["suppress"]))
 
 
-async def export(request: Request) -> Response:
-    engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
-    key = text_param(request.path_params["id"])
-    found = await run_in_threadpool(export_person, engine, project_id, key, datetime.now(UTC))
-    return JSONResponse(found)
-
-
 routes = [
-    Route("/persons/{id:path}/export", export, methods=["GET"], name="export_person"),
     Route("/persons/{id:path}", erase, methods=["DELETE"], name="erase_person"),
 ]

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, select
 
 from collector.audit.repository import record
-from collector.db.models import (
+from collector.identity.repository import lock_identities, resolve_person_id
+from collector.kit.db.models import (
     AccountMember,
     Event,
     ExperienceState,
@@ -29,9 +30,7 @@ from collector.db.models import (
     SurveyResponse,
     table_of,
 )
-from collector.errors import NotFound
-from collector.identity.repository import lock_identities
-from collector.persons.service import resolve_person_id
+from collector.kit.errors import NotFound
 from collector.privacy.suppression import id_hash, suppress_ids
 from collector.privacy.webhooks import erase_webhook_messages
 

@@ -17,9 +17,9 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, exists, func, select, update
 
-from collector.db.models import Project, Suppression, table_of
-from collector.db.statements import insert_ignoring_duplicates
-from collector.ingest.messages import Message
+from collector.kit.db.models import Project, Suppression, table_of
+from collector.kit.db.statements import insert_ignoring_duplicates
+from collector.kit.messages import Message
 from collector.privacy.ip import IP_MODES, IpMode, apply_ip_policy
 
 _projects = table_of(Project)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, delete, or_, select
 
-from collector.db.models import WebhookMessage, table_of
+from collector.kit.db.models import WebhookMessage, table_of
 
 _messages = table_of(WebhookMessage)
 

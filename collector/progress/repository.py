@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from collector.db.models import (
+from collector.kit.db.models import (
     Experience,
     ExperienceState,
     ExperienceVersion,
@@ -23,7 +23,7 @@ from collector.db.models import (
     SurveyResponse,
     table_of,
 )
-from collector.db.statements import insert_ignoring_duplicates
+from collector.kit.db.statements import insert_ignoring_duplicates
 from collector.progress.reserved import ExperienceRef
 from collector.progress.states import State, combine_states
 

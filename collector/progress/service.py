@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from collector.auth.identity import is_valid_identity_hash
-from collector.ingest.messages import Message
+from collector.kit.auth.identity import is_valid_identity_hash, verification_secret
+from collector.kit.messages import Message
 from collector.progress import repository
 from collector.progress.reserved import (
     RESERVED_EVENTS,
@@ -30,7 +30,6 @@ from collector.progress.reserved import (
     version_of,
 )
 from collector.progress.states import State, apply_event, matching_items
-from collector.projects.service import project_details
 
 PersonOf = Callable[[Message], uuid.UUID | None]
 IMPRESSION_EVENTS = frozenset({"Flow Started", "Survey Shown"})
@@ -58,7 +57,7 @@ def check_reserved_events(
         return ReservedCheck({}, {})
     ids = {referenced_id(m.event or "", m.properties) for _, m in reserved}
     experiences = repository.load_experiences(connection, project_id, ids - {None})  # type: ignore[arg-type]
-    secret = _verification_secret(connection, project_id)
+    secret = verification_secret(connection, project_id)
     errors: dict[int, FieldErrors] = {}
     for index, message in reserved:
         event = message.event or ""
@@ -69,14 +68,6 @@ def check_reserved_events(
         if problems:
             errors[index] = problems
     return ReservedCheck(errors, experiences)
-
-
-def _verification_secret(connection: Connection, project_id: uuid.UUID) -> str | None:
-    """The identity secret when the project requires identity verification, else None."""
-    project = project_details(connection, project_id)
-    if not project["settings"].get("require_identity_verification"):
-        return None
-    return str(project["identity_secret"] or "")
 
 
 def _unverified(message: Message, secret: str) -> FieldErrors:

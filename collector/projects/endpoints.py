@@ -16,13 +16,13 @@ from starlette.routing import Route
 
 from collector.audit.callers import Caller
 from collector.audit.middleware import Author, identify
-from collector.auth.guards import bearer_token, project_for_secret_key
-from collector.auth.keys import KeyKind
-from collector.db.engine import read_transaction, write_transaction
-from collector.errors import MalformedBody, ValidationFailed
-from collector.http.body import read_json
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of, settings_of
+from collector.kit.auth.guards import bearer_token, project_for_secret_key
+from collector.kit.auth.keys import KeyKind
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.errors import MalformedBody, ValidationFailed
+from collector.kit.http.body import read_json
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of, settings_of
 from collector.projects.schemas import KeyRotationSchema, ProjectUpdateSchema
 from collector.projects.service import (
     list_keys,

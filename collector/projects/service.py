@@ -10,16 +10,16 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
 
-from collector.accounts.health_scoring import (
+from collector.audit.repository import record
+from collector.kit.auth.identity import generate_identity_secret
+from collector.kit.auth.keys import KeyKind, rotate_key, store_key
+from collector.kit.db.models import ApiKey, Project, table_of
+from collector.kit.errors import NotFound, ValidationFailed
+from collector.kit.project_settings import (
     DEFAULT_THRESHOLDS,
     DEFAULT_WEIGHTS,
     DEFAULT_WINDOW_DAYS,
 )
-from collector.audit.repository import record
-from collector.auth.identity import generate_identity_secret
-from collector.auth.keys import KeyKind, rotate_key, store_key
-from collector.db.models import ApiKey, Project, table_of
-from collector.errors import NotFound, ValidationFailed
 
 _projects = table_of(Project)
 _keys = table_of(ApiKey)

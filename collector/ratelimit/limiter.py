@@ -16,13 +16,13 @@ from typing import Any, NoReturn
 
 from sqlalchemy import Engine
 
-from collector.errors import Forbidden, RateLimited
-from collector.ops.metrics import record_rate_limited
-from collector.ops.origins import origin_allowed
+from collector.kit.auth.cache import key_project, project_settings
+from collector.kit.errors import Forbidden, RateLimited
+from collector.kit.http.origins import origin_allowed
+from collector.kit.metrics import record_rate_limited
+from collector.kit.settings import Settings
 from collector.ratelimit.gcra import Limit, retry_after_header
-from collector.ratelimit.projects import key_project, project_settings
 from collector.ratelimit.store import store_for
-from collector.settings import Settings
 
 LIMIT_HEADER = "x-waypost-rate-limit"
 LIMITED = {

@@ -13,10 +13,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from collector.auth.guards import basic_auth_username, bearer_token
-from collector.dashboard.access import PROJECT_HEADER
-from collector.dashboard.sessions import SESSION_COOKIE
-from collector.errors import WaypostError, render
+from collector.kit.auth.access import PROJECT_HEADER
+from collector.kit.auth.guards import basic_auth_username, bearer_token
+from collector.kit.auth.sessions import SESSION_COOKIE
+from collector.kit.errors import WaypostError
+from collector.kit.http.error_handlers import render
 from collector.ratelimit.limiter import (
     guard_secret_key_call,
     guard_session_call,

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from collector.errors import NotFound
+from collector.kit.errors import NotFound
 from collector.sdkfiles.files import (
     MEDIA_TYPES,
     Directories,

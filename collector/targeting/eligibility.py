@@ -26,8 +26,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from collector.targeting.candidates import Candidate
 from collector.targeting.facts import (
-    Candidate,
     Decision,
     Impression,
     PageFacts,

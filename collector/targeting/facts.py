@@ -12,10 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeGuard
-
-if TYPE_CHECKING:
-    from collector.targeting.rules import Audience
+from typing import Any, Literal, TypeGuard
 
 Kind = Literal["flow", "survey"]
 Reason = Literal[
@@ -111,22 +108,6 @@ def _cap(given: Mapping[str, Any], key: str, default: int | None) -> int | None:
 def is_count(value: Any) -> TypeGuard[int]:
     """Whether ``value`` is a JSON whole number ≥ 0 (``true`` is not ``1``)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A live experience that might be shown, with the person's history with it."""
-
-    id: uuid.UUID
-    kind: Kind
-    type: str
-    priority: int
-    definition: Mapping[str, Any]
-    """As in docs/experiences.md; ``audience``, ``trigger`` and ``throttle`` may be absent."""
-    history: ExperienceHistory | None = None
-    audience: Audience | None = None
-    """``definition["audience"]`` already checked, when the caller keeps one
-    (``Audience.of(definition.get("audience"))``); checked on each decision when None."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from collector.targeting.candidates import Candidate
 from collector.targeting.facts import (
-    Candidate,
     Decision,
     ExperienceHistory,
     Impression,

@@ -12,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.auth.guards import project_for_secret_key
-from collector.errors import MalformedBody, ValidationFailed
-from collector.http.body import read_json
-from collector.http.params import PageQuerySchema, parse_query, text_param
-from collector.http.responses import JSONResponse
-from collector.http.state import engine_of, settings_of
+from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.errors import MalformedBody, ValidationFailed
+from collector.kit.http.body import read_json
+from collector.kit.http.params import PageQuerySchema, parse_query, text_param
+from collector.kit.http.responses import JSONResponse
+from collector.kit.http.state import engine_of, settings_of
 from collector.webhooks import service
 from collector.webhooks.catalog import EVENT_TYPES
 from collector.webhooks.schemas import MessageQuerySchema, ReplayQuerySchema, RotateSchema

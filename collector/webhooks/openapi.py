@@ -7,7 +7,7 @@ from typing import Any
 from apispec import APISpec
 from marshmallow import Schema, fields
 
-from collector.http.params import PageQuerySchema
+from collector.kit.http.params import PageQuerySchema
 from collector.webhooks import schemas
 
 ID = {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}

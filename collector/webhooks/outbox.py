@@ -3,7 +3,7 @@
 Ingestion calls :func:`record_ingest` before it commits, so a message exists exactly when
 its event does: a crash after the commit cannot lose it, and a rolled-back batch sends
 nothing. Each enabled endpoint subscribed to the type, whose filter the event passes, gets
-its own message; the worker (:mod:`collector.webhooks.delivery`) sends them.
+its own message; the worker (:mod:`collector.webhooks.attempts`) sends them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from collector.ingest.messages import Message
+from collector.kit.messages import Message
 from collector.progress.service import Outcome
 from collector.webhooks import catalog, filters, repository
 from collector.webhooks.signing import new_message_id

@@ -22,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 
-from collector.db.models import (
+from collector.kit.db.models import (
     Account,
     AccountMember,
     Experience,
@@ -32,7 +32,7 @@ from collector.db.models import (
     WebhookMessage,
     table_of,
 )
-from collector.db.statements import driver_values, insert_many_ignoring_duplicates
+from collector.kit.db.statements import driver_values, insert_many_ignoring_duplicates
 
 endpoints = table_of(WebhookEndpoint)
 messages = table_of(WebhookMessage)

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-DEFAULT_SCHEDULE: tuple[float, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
 JITTER = 0.2
 MAX_RETRY_AFTER_SECONDS = 24 * 3600.0
 

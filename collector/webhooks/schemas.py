@@ -6,9 +6,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from collector.experiences.schemas.common import StrictBoolean
-from collector.http.params import PageQuerySchema
-from collector.ingest.schemas import IsoDateTime
+from collector.kit.fields import IsoDateTime, StrictBoolean
+from collector.kit.http.params import PageQuerySchema
 from collector.webhooks.catalog import EVENT_TRACKED, EVENT_TYPES
 from collector.webhooks.filters import FilterError, parse
 

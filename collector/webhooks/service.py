@@ -13,9 +13,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 from sqlalchemy import Connection, Engine, Row, Select, delete, insert, select, update
 
-from collector.db.engine import read_transaction, write_transaction
-from collector.db.paging import Page, read_page
-from collector.errors import NotFound, ValidationFailed
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.db.paging import Page, read_page
+from collector.kit.errors import NotFound, ValidationFailed
 from collector.webhooks.repository import attempts, endpoints, messages, requeue
 from collector.webhooks.schemas import (
     EndpointCreateSchema,

@@ -6,12 +6,7 @@ many claimed messages waiting for a sender, claiming a batch per transaction (se
 flight to any one endpoint that is not answering fast, so a receiver that hangs cannot hold
 every sender (:mod:`collector.webhooks.lanes`). On SIGTERM (or :meth:`Worker.stop`) it
 claims nothing more, hands the messages no sender has started back to the outbox, and
-returns once the deliveries in flight are settled; each is bounded by the delivery timeout.
-
-Beside deliveries it evaluates account health every ``WAYPOST_HEALTH_EVALUATION_SECONDS``
-(:mod:`collector.accounts.health_changes`), writing ``account.health_changed`` messages for
-it to send; stopping waits for the project being evaluated, not for the round.
-"""
+returns once the deliveries in flight are settled; each is bounded by the delivery timeout."""
 
 from __future__ import annotations
 
@@ -22,19 +17,12 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 
-from collector.accounts.health_changes import start_periodic_evaluation
-from collector.db.engine import build_engine
-from collector.settings import Settings
-from collector.webhooks.delivery import (
+from collector.webhooks.attempts import (
     Claimed,
     Delivery,
     Sent,
@@ -55,11 +43,11 @@ SETTLE_BATCH = 200
 
 
 class Worker:
-    def __init__(self, engine: Engine, delivery: Delivery, health_seconds: float = 0) -> None:
+    name = "webhook-worker"
+
+    def __init__(self, engine: Engine, delivery: Delivery) -> None:
         self.engine = engine
         self.delivery = delivery
-        self.health_seconds = health_seconds
-        """How often account health is evaluated alongside deliveries (0: never)."""
         self.stopping = threading.Event()
         settings = delivery.settings
         self.lanes = Lanes(
@@ -93,7 +81,6 @@ class Worker:
         settings = self.delivery.settings
         settler = threading.Thread(target=self._settle_loop, name="webhook-settle")
         settler.start()
-        evaluator = start_periodic_evaluation(self.engine, self.health_seconds, self.stopping)
         senders = [
             threading.Thread(target=self._send_loop, name=f"webhook-{number}")
             for number in range(settings.concurrency)
@@ -120,8 +107,6 @@ class Worker:
             # Every delivery has been sent; record the last ones before returning.
             self._sent.put(None)
             settler.join()
-            if evaluator is not None:
-                evaluator.join()
         logger.info("webhook worker stopped")
 
     def _wait_for_room(self) -> ClaimShare | None:
@@ -247,60 +232,3 @@ class Worker:
                 # A full lane may have room again: the claimer looks.
                 self.lanes.settled(sent.row.endpoint_id for sent in batch)
                 self._room.notify()
-
-
-def run_worker(settings: Settings) -> None:
-    """Deliver webhooks until SIGTERM or SIGINT, then finish what is in flight and return.
-
-    Call it from the main thread (signals are delivered there); the previous handlers are
-    restored on return.
-    """
-    engine = build_engine(settings.database_url, pool_size=settings.webhooks.concurrency + 2)
-    worker = Worker(
-        engine, Delivery.from_settings(settings.webhooks), settings.health_evaluation_seconds
-    )
-
-    def on_signal(number: int, _frame: FrameType | None) -> None:
-        logger.info("webhook worker stopping on signal %d", number)
-        worker.stop()
-
-    previous = {number: signal.signal(number, on_signal) for number in STOP_SIGNALS}
-    logger.info("webhook worker started")
-    try:
-        worker.run()
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        engine.dispose()
-
-
-@asynccontextmanager
-async def in_process_worker(settings: Settings, engine: Engine) -> AsyncIterator[None]:
-    """With ``WAYPOST_WORKER_IN_PROCESS``, the worker on a thread of this ``waypost serve``
-    process, sharing its engine; stopped, after its deliveries in flight, at shutdown."""
-    if not settings.worker_in_process:
-        yield
-        return
-    running = InProcessWorker(engine, settings).start()
-    try:
-        yield
-    finally:
-        await run_in_threadpool(running.stop)
-
-
-class InProcessWorker:
-    """The worker on a thread of ``waypost serve``, sharing its engine."""
-
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.worker = Worker(
-            engine, Delivery.from_settings(settings.webhooks), settings.health_evaluation_seconds
-        )
-        self.thread = threading.Thread(target=self.worker.run, name="webhook-worker", daemon=True)
-
-    def start(self) -> InProcessWorker:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.worker.stop()
-        self.thread.join()

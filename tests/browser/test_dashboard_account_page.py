@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from collector.accounts.health_changes import evaluate_project
+from collector.analytics.accounts.health_changes import evaluate_project
 from tests import factories
 from tests.browser.dashboard_site import ON_SQLITE, DashboardSite, screenshot
 

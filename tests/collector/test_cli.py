@@ -21,9 +21,9 @@ from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
 from collector.cli import main
-from collector.db.engine import build_engine, read_transaction
-from collector.db.migrate import is_current
-from collector.db.models import ApiKey, Project, table_of
+from collector.kit.db.engine import build_engine, read_transaction
+from collector.kit.db.migrate import is_current
+from collector.kit.db.models import ApiKey, Project, table_of
 from tests import factories
 from tests.conftest import ROOT
 

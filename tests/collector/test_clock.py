@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from collector.ingest.clock import corrected_timestamp
+from collector.kit.clock import corrected_timestamp
 
 RECEIVED = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

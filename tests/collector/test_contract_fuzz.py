@@ -18,8 +18,8 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.core.result import Err
 from schemathesis.schemas import BaseSchema
 
-from collector.db.engine import build_engine
-from collector.db.migrate import upgrade
+from collector.kit.db.engine import build_engine
+from collector.kit.db.migrate import upgrade
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.conftest import LiveServer

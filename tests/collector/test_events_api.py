@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from collector.db.paging import EXPORT_CHUNK
+from collector.kit.db.paging import EXPORT_CHUNK
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.factories import message, send_batch, track

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from collector.app import create_app
-from collector.settings import Settings
+from collector.kit.settings import Settings
 
 
 def client_for(database_url: str) -> Iterator[TestClient]:

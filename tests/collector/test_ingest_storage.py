@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, select
 
-from collector.db.engine import read_transaction
-from collector.db.models import Account, AccountMember, Event, Identity, Person, table_of
+from collector.kit.db.engine import read_transaction
+from collector.kit.db.models import Account, AccountMember, Event, Identity, Person, table_of
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.factories import RECEIVED_AT, ingest_messages, message, track

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.app import create_app
-from collector.db.engine import read_transaction
+from collector.kit.db.engine import read_transaction
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject, KeyInfo, list_keys
-from collector.settings import Settings
 from tests import factories
 
 ROTATE = "/api/v1/project/keys/rotate"

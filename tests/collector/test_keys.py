@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, Row, select
 from starlette.testclient import TestClient
 
-from collector.auth.keys import (
+from collector.kit.auth.keys import (
     KEY_PREFIXES,
     KeyKind,
     KeyOwner,
@@ -19,8 +19,8 @@ from collector.auth.keys import (
     kind_of,
     lookup_value,
 )
-from collector.db.engine import read_transaction
-from collector.db.models import ApiKey, table_of
+from collector.kit.db.engine import read_transaction
+from collector.kit.db.models import ApiKey, table_of
 from collector.projects.service import CreatedProject
 from tests import factories
 

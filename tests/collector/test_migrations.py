@@ -12,10 +12,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from collector.db import models  # noqa: F401  (registers every table on the metadata)
-from collector.db.base import metadata
-from collector.db.engine import build_engine
-from collector.db.migrate import alembic_config, downgrade, head_revision, is_current, upgrade
+from collector.kit.db import models  # noqa: F401  (registers every table on the metadata)
+from collector.kit.db.base import metadata
+from collector.kit.db.engine import build_engine
+from collector.kit.db.migrate import alembic_config, downgrade, head_revision, is_current, upgrade
 
 VERSION_TABLE = "alembic_version"
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from collector.auth.keys import find_owner
-from collector.db.engine import read_transaction, write_transaction
-from collector.errors import NotFound, ValidationFailed
+from collector.kit.auth.keys import find_owner
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.errors import NotFound, ValidationFailed
 from collector.projects.service import (
     MAX_NAME_LENGTH,
     CreatedProject,

@@ -8,7 +8,7 @@ import click
 import pytest
 
 from collector import cli
-from collector.settings import (
+from collector.kit.settings import (
     DEFAULT_DATABASE_URL,
     DEVELOPMENT_SIGNING_SECRET,
     Settings,

@@ -21,8 +21,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject
-from collector.settings import Settings
 from tests import factories
 from tests.collector.test_openapi import routes_of
 

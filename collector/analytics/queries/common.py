@@ -38,7 +38,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FromClause, FunctionElement
 
 from collector.analytics.definitions import EventMatch, PropertyPath
-from collector.db.base import UtcDateTime
+from collector.kit.db.base import UtcDateTime
 
 Rows = Select[*tuple[Any, ...]]
 """A statement of any columns, as the builders return them."""

@@ -49,7 +49,7 @@ from collector.analytics.queries.common import (
     shift,
 )
 from collector.analytics.queries.persons import breakdown_value
-from collector.db.models import Event, Person, table_of
+from collector.kit.db.models import Event, Person, table_of
 
 _events = table_of(Event)
 _persons = table_of(Person)

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, String, case, func, literal, or_, select
 
 from collector.analytics.definitions import EventMatch, PropertyPath, TimeRange
 from collector.analytics.queries.common import Rows, matches, value_of
-from collector.db.models import Account, AccountMember, Event, Person, table_of
+from collector.kit.db.models import Account, AccountMember, Event, Person, table_of
 
 _events = table_of(Event)
 _persons = table_of(Person)

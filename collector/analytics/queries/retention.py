@@ -27,8 +27,8 @@ from sqlalchemy import (
 from collector.analytics.definitions import Retention, TimeRange
 from collector.analytics.queries.common import matches
 from collector.analytics.queries.persons import period_index, person_starts
-from collector.db.base import UtcDateTime
-from collector.db.models import Event, table_of
+from collector.kit.db.base import UtcDateTime
+from collector.kit.db.models import Event, table_of
 
 _events = table_of(Event)
 

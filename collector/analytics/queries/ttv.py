@@ -25,7 +25,7 @@ from sqlalchemy.sql.expression import FromClause
 from collector.analytics.definitions import NONE_VALUE, TimeToValue
 from collector.analytics.queries.common import Rows, epoch_us, matches, percentile
 from collector.analytics.queries.persons import breakdown_value, period_index, person_starts
-from collector.db.models import Event, table_of
+from collector.kit.db.models import Event, table_of
 
 _events = table_of(Event)
 WITHIN_DAYS = (1, 7, 30)

@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from collector.errors import ValidationFailed
 from collector.experiences.schemas.common import STATUSES, ExperienceSchema
 from collector.experiences.schemas.flows import FLOW_SCHEMAS
 from collector.experiences.schemas.surveys import SURVEY_SCHEMAS
+from collector.kit.errors import ValidationFailed
 
 Kind = Literal["flow", "survey"]
 

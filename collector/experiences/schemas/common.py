@@ -81,17 +81,6 @@ class LocalizedText(fields.Field[str | dict[str, str]]):
         return value  # type: ignore[no-any-return]
 
 
-class StrictBoolean(fields.Boolean):
-    """``true`` or ``false`` only: marshmallow's own also takes ``"yes"``, ``1``, ``"on"``."""
-
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
-    ) -> bool:
-        if not isinstance(value, bool):
-            raise ValidationError("must be true or false")
-        return value
-
-
 class StrictNumber(fields.Float):
     """A JSON number: marshmallow's own also takes ``"25"``. Whole numbers stay ints."""
 

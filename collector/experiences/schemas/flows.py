@@ -12,7 +12,6 @@ from collector.experiences.schemas.common import (
     DismissThrottle,
     ExperienceSchema,
     LocalizedText,
-    StrictBoolean,
     StrictSchema,
     Tagged,
     add_error,
@@ -24,6 +23,7 @@ from collector.experiences.schemas.common import (
     url_pattern,
     with_ids,
 )
+from collector.kit.fields import StrictBoolean
 
 MAX_STEPS = 50
 MAX_ITEMS = 50

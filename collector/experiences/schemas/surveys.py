@@ -12,13 +12,13 @@ from collector.experiences.schemas.common import (
     DismissThrottle,
     ExperienceSchema,
     LocalizedText,
-    StrictBoolean,
     StrictSchema,
     add_error,
     count,
     duplicate_ids,
     identifier,
 )
+from collector.kit.fields import StrictBoolean
 
 MAX_QUESTIONS = 20
 MAX_CHOICES = 20

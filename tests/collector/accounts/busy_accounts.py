@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from collector.accounts.health_changes import evaluate_project
+from collector.analytics.accounts.health_changes import evaluate_project
 from collector.projects.service import CreatedProject
 from collector.webhooks.service import create_endpoint
 from tests import factories

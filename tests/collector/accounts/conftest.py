@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from collector.db.engine import write_transaction
+from collector.kit.db.engine import write_transaction
 from collector.projects.service import CreatedProject, update_settings
 from tests import factories
 

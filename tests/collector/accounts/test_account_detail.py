@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from collector.accounts.health_changes import evaluate_project
+from collector.analytics.accounts.health_changes import evaluate_project
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.collector.accounts.busy_accounts import GREEN_AT, busy_accounts

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from collector.accounts.churn import account_churn
+from collector.analytics.accounts.churn import account_churn
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.collector.accounts.conftest import group

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from collector.accounts.health import accounts_health
+from collector.analytics.accounts.health import accounts_health
 from tests.collector.accounts.conftest import END, AccountData
 
 

@@ -21,19 +21,20 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, delete, func, select
 
-from collector.accounts.health_changes import (
+from collector.analytics.accounts.health_changes import (
     evaluate_due,
     evaluate_project,
     evaluate_projects,
+    health_evaluation,
     project_turn,
-    start_periodic_evaluation,
 )
 from collector.cli import main
-from collector.db.engine import build_engine, read_transaction, write_transaction
-from collector.db.models import AccountHealthState, Project, WebhookMessage, table_of
-from collector.errors import NotFound
+from collector.kit.db.engine import build_engine, read_transaction, write_transaction
+from collector.kit.db.models import AccountHealthState, Project, WebhookMessage, table_of
+from collector.kit.errors import NotFound
+from collector.kit.jobs import JobRunner
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject, update_settings
-from collector.settings import Settings
 from collector.webhooks.service import create_endpoint
 from tests import factories
 from tests.collector.accounts.busy_accounts import (
@@ -243,7 +244,7 @@ def test_the_evaluation_interval_is_a_setting() -> None:
 
 
 def test_an_interval_of_zero_turns_periodic_evaluation_off(engine: Engine) -> None:
-    assert start_periodic_evaluation(engine, 0, threading.Event()) is None
+    assert health_evaluation(engine, 0) is None
 
 
 @pytest.fixture
@@ -297,29 +298,29 @@ def wait_for(condition: Callable[[], bool]) -> None:
 def test_periodic_evaluation_runs_again_after_each_interval(
     engine: Engine, project: CreatedProject
 ) -> None:
-    stopping = threading.Event()
-    thread = start_periodic_evaluation(engine, 0.05, stopping)
-    assert thread is not None
+    evaluation = health_evaluation(engine, 0.05)
+    assert evaluation is not None
+    runner = JobRunner([evaluation]).start()
     try:
         wait_for(lambda: last_evaluated(engine, project) is not None)
         first = last_evaluated(engine, project)
         wait_for(lambda: last_evaluated(engine, project) != first)
     finally:
-        stopping.set()
-        thread.join(WAIT_SECONDS)
-    assert not thread.is_alive()
+        runner.request_stop()
+        runner.join(WAIT_SECONDS)
+    assert not any(thread.is_alive() for thread in runner.threads)
 
 
 def test_periodic_evaluation_outlives_an_unreachable_database(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     unreachable = build_engine(f"sqlite:///{tmp_path / 'missing' / 'waypost.db'}")
-    stopping = threading.Event()
-    thread = start_periodic_evaluation(unreachable, 0.05, stopping)
-    assert thread is not None
+    evaluation = health_evaluation(unreachable, 0.05)
+    assert evaluation is not None
+    runner = JobRunner([evaluation]).start()
     try:
         wait_for(lambda: caplog.text.count("retrying at the next interval") >= 2)
     finally:
-        stopping.set()
-        thread.join(WAIT_SECONDS)
+        runner.request_stop()
+        runner.join(WAIT_SECONDS)
         unreachable.dispose()

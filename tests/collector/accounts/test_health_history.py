@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, insert, select
 
-from collector.accounts.health_changes import evaluate_project
-from collector.db.engine import build_engine, read_transaction, write_transaction
-from collector.db.migrate import upgrade
-from collector.db.models import (
+from collector.analytics.accounts.health_changes import evaluate_project
+from collector.kit.db.engine import build_engine, read_transaction, write_transaction
+from collector.kit.db.migrate import upgrade
+from collector.kit.db.models import (
     Account,
     AccountHealthChange,
     AccountHealthState,

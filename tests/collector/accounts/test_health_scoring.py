@@ -8,16 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collector.accounts.health_scoring import (
-    DEFAULT_WEIGHTS,
+from collector.analytics.accounts.health_scoring import (
     AccountUsage,
     account_health,
     components,
-    health_settings,
     seats_of,
     status_of,
     weighted_score,
 )
+from collector.kit.project_settings import DEFAULT_WEIGHTS, health_settings
 
 DEFAULTS = health_settings(None)
 

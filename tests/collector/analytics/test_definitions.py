@@ -13,8 +13,8 @@ from starlette.requests import Request
 
 from collector.analytics.definitions import PropertyPath, parse_duration
 from collector.analytics.params import event_match
-from collector.http.csv import cell, wants_csv
-from collector.http.params import ZonedTimeRangeSchema
+from collector.kit.http.csv import cell, wants_csv
+from collector.kit.http.params import ZonedTimeRangeSchema
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, select
 
 from collector.analytics.definitions import EventMatch, Funnel, FunnelOrder, PropertyPath, TimeRange
 from collector.analytics.funnels import run_funnel
-from collector.db.engine import read_transaction
-from collector.db.models import Event, table_of
+from collector.kit.db.engine import read_transaction
+from collector.kit.db.models import Event, table_of
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.collector.analytics.oracle import Tracked, figures

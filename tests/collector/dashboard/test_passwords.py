@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from collector.dashboard.passwords import (
+from collector.kit.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     dummy_hash,

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from collector.dashboard import ratelimit
+from collector.dashboard import sign_in_limits as ratelimit
 from collector.dashboard.service import InvalidCredentials, sign_in
-from collector.errors import RateLimited
+from collector.kit.errors import RateLimited
 from tests import factories
 from tests.collector.dashboard.conftest import sign_in_attempt
 

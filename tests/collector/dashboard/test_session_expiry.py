@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import Engine
 
-from collector.dashboard.sessions import (
+from collector.dashboard.users import find_user
+from collector.kit.auth.sessions import (
     SESSION_LIFETIME,
     find_session,
     open_session,
     sign_token,
     unsign_token,
 )
-from collector.dashboard.users import find_user
-from collector.db.engine import read_transaction, write_transaction
+from collector.kit.db.engine import read_transaction, write_transaction
 from tests import factories
 
 SECRET = "a-signing-secret-of-enough-length-for-tests"

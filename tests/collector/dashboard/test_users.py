@@ -15,8 +15,8 @@ from collector.dashboard.users import (
     is_member,
     user_projects,
 )
-from collector.db.engine import read_transaction, write_transaction
-from collector.errors import Conflict, NotFound, ValidationFailed
+from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.errors import Conflict, NotFound, ValidationFailed
 from collector.projects.service import CreatedProject
 from tests import factories
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 from starlette.testclient import TestClient
 
-from collector.db.models import Experience
+from collector.kit.db.models import Experience
 from collector.projects.service import CreatedProject
 from tests.factories import (
     checklist,

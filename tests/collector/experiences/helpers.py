@@ -8,8 +8,8 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from collector.errors import ValidationFailed
 from collector.experiences.schemas import Kind, load_experience
+from collector.kit.errors import ValidationFailed
 from collector.projects.service import CreatedProject
 from tests.factories import secret_auth
 

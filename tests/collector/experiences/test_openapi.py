@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from collector.experiences.schemas import SCHEMAS, Kind
-from collector.http.openapi import build_spec
+from collector.openapi import build_spec
 
 EXPERIENCE_COMPONENTS = {
     "Tour",

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from collector.errors import BadRequest, NotFound
-from collector.onboarding.queries import FlowFilter
-from collector.onboarding.service import flow_analytics, require_checklist, stuck_persons
+from collector.analytics.flows.queries import FlowFilter
+from collector.analytics.flows.service import flow_analytics, require_checklist, stuck_persons
+from collector.kit.errors import BadRequest, NotFound
 from tests import factories
 from tests.collector.onboarding.conftest import FlowData, tracked
 

@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from collector.app import create_app
-from collector.settings import Settings
+from collector.kit.settings import Settings
 
 
 def limited_client(settings: Settings, **limits: int) -> Iterator[TestClient]:

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.requests import Request
 
-from collector.ops import metrics
-from collector.ops.faults import describe, handle_dbapi_error
+from collector.kit import metrics
+from collector.kit.http.faults import describe, handle_dbapi_error
 
 
 def request() -> Request:

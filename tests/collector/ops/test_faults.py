@@ -16,10 +16,10 @@ from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
 from collector.app import create_app
-from collector.db.engine import build_engine
-from collector.db.migrate import upgrade
+from collector.kit.db.engine import build_engine
+from collector.kit.db.migrate import upgrade
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject
-from collector.settings import Settings
 from tests import factories
 from tests.collector.ops.conftest import TcpProxy
 from tests.conftest import LiveServer

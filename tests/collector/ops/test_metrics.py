@@ -15,10 +15,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, delete, func, insert, select
 from starlette.testclient import TestClient
 
-from collector.db.engine import build_engine, read_transaction, write_transaction
-from collector.db.models import WebhookEndpoint, WebhookMessage, table_of
-from collector.ops import metrics
-from collector.ops.outbox import observe_outbox
+from collector.kit import metrics
+from collector.kit.db.engine import build_engine, read_transaction, write_transaction
+from collector.kit.db.models import WebhookEndpoint, WebhookMessage, table_of
+from collector.ops.backlog import observe_outbox
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.conftest import LiveServer

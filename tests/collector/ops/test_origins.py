@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from collector.ops.origins import origin_allowed
+from collector.kit.http.origins import origin_allowed
 from collector.projects.service import CreatedProject
 from tests import factories
 

@@ -7,7 +7,7 @@ import ipaddress
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collector.ops.origins import origin_allowed
+from collector.kit.http.origins import origin_allowed
 from collector.privacy.ip import truncate_ip
 from collector.ratelimit.gcra import Limit, decide
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject
 from collector.ratelimit.gcra import Limit
 from collector.ratelimit.store import MemoryStore, PostgresStore, store_for
-from collector.settings import Settings
 from tests import factories
 from tests.collector.ops.conftest import limited_client
 

@@ -9,8 +9,8 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from collector.ops.logs import JsonFormatter, log_config, request_id
-from collector.ops.requests import accepted_request_id
+from collector.kit.http.requests import accepted_request_id
+from collector.kit.logs import JsonFormatter, log_config, request_id
 from collector.projects.service import CreatedProject
 from tests import factories
 

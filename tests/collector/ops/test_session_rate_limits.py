@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.app import create_app
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject
-from collector.settings import Settings
 from tests import factories
 from tests.collector.ops.conftest import limited_client
 

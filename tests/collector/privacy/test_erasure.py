@@ -10,9 +10,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from collector.app import create_app
+from collector.kit.settings import Settings
+from collector.kit.webhook_settings import WebhookSettings
 from collector.projects.service import CreatedProject
-from collector.settings import Settings
-from collector.webhooks.settings import WebhookSettings
 from tests import factories
 from tests.collector.privacy.conftest import erase, events_of, history
 

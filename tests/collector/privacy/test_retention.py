@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.cli import main
-from collector.db.engine import build_engine
-from collector.privacy.retention import (
+from collector.kit.db.engine import build_engine
+from collector.kit.settings import Settings
+from collector.privacy.expiry import (
     apply_retention,
     delete_older_events,
     periodic_retention,
@@ -23,7 +24,6 @@ from collector.privacy.retention import (
     sweep_turn,
 )
 from collector.projects.service import CreatedProject
-from collector.settings import Settings
 from tests import factories
 from tests.factories import RECEIVED_AT, iso
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from collector.db.engine import read_transaction
+from collector.kit.db.engine import read_transaction
 from collector.privacy.suppression import suppression_count
 from collector.projects.service import CreatedProject
 from tests import factories

@@ -9,7 +9,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from collector.errors import EXCEPTION_HANDLERS
+from collector.kit.http.error_handlers import EXCEPTION_HANDLERS
 from collector.sdkfiles.endpoints import build_routes
 from collector.sdkfiles.files import Directories, locate
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from collector.analytics.surveys.queries import AnswerFilter
+from collector.analytics.surveys.service import ScoreQuery, score_rows, survey_scores
 from collector.experiences import service as experiences
 from collector.projects.service import CreatedProject
-from collector.surveys.queries import AnswerFilter
-from collector.surveys.service import ScoreQuery, score_rows, survey_scores
 from tests import factories
 from tests.collector.surveys.conftest import answer
 

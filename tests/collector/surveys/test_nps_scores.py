@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from collector.errors import NotFound
-from collector.surveys.queries import AnswerFilter, Segment
-from collector.surveys.service import ScoreQuery, survey_scores
+from collector.analytics.surveys.queries import AnswerFilter, Segment
+from collector.analytics.surveys.service import ScoreQuery, survey_scores
+from collector.kit.errors import NotFound
 from tests.collector.surveys.conftest import NOVEMBER, SurveyData
 
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collector.errors import ValidationFailed
-from collector.surveys import periods
+from collector.kit import periods
+from collector.kit.errors import ValidationFailed
 
 UTC_ZONE = ZoneInfo("UTC")
 TOKYO = ZoneInfo("Asia/Tokyo")

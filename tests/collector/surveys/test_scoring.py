@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collector.surveys import scoring
+from collector.analytics.surveys import scoring
 
 
 def test_nps_is_promoters_minus_detractors_in_percent() -> None:

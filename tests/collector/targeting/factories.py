@@ -7,13 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from collector.targeting.facts import (
-    Candidate,
-    ExperienceHistory,
-    Impression,
-    Kind,
-    PersonFacts,
-)
+from collector.targeting.candidates import Candidate
+from collector.targeting.facts import ExperienceHistory, Impression, Kind, PersonFacts
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()

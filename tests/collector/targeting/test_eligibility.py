@@ -8,15 +8,9 @@ from typing import Any
 
 import pytest
 
+from collector.targeting.candidates import Candidate
 from collector.targeting.eligibility import decide
-from collector.targeting.facts import (
-    Candidate,
-    Decision,
-    Impression,
-    PageFacts,
-    PersonFacts,
-    ProjectThrottle,
-)
+from collector.targeting.facts import Decision, Impression, PageFacts, PersonFacts, ProjectThrottle
 from collector.targeting.sampling import in_sample
 from tests.collector.targeting.factories import (
     NOW,

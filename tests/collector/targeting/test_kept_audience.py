@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from collector.targeting.candidates import Candidate
 from collector.targeting.eligibility import decide
-from collector.targeting.facts import Candidate, PageFacts, ProjectThrottle
+from collector.targeting.facts import PageFacts, ProjectThrottle
 from collector.targeting.rules import Audience, audience_decision
 from tests.collector.targeting.factories import NOW, PROJECT_ID, candidate, person
 

@@ -9,13 +9,8 @@ from typing import Any
 
 import pytest
 
-from collector.targeting.facts import (
-    Candidate,
-    Decision,
-    Impression,
-    PageFacts,
-    ProjectThrottle,
-)
+from collector.targeting.candidates import Candidate
+from collector.targeting.facts import Decision, Impression, PageFacts, ProjectThrottle
 from collector.targeting.throttling import apply_global_caps
 from tests.collector.targeting.factories import (
     NOW,

@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 
-from collector.targeting.facts import (
-    Candidate,
-    Decision,
-)
+from collector.targeting.candidates import Candidate
+from collector.targeting.facts import Decision
 from collector.targeting.throttling import ExperienceThrottle, own_decision
 from tests.collector.targeting.factories import (
     NOW,

@@ -21,10 +21,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from collector.app import create_app
+from collector.kit.settings import Settings
+from collector.kit.webhook_settings import WebhookSettings
 from collector.projects.service import CreatedProject
-from collector.settings import Settings
-from collector.webhooks.delivery import Delivery, claim_due, deliver
-from collector.webhooks.settings import WebhookSettings
+from collector.webhooks.attempts import Delivery, claim_due, deliver
 from tests.factories import secret_auth
 
 FAST_SCHEDULE = (0.0, 0.0, 0.0, 0.0)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.projects.service import CreatedProject
-from collector.webhooks.delivery import Delivery
+from collector.webhooks.attempts import Delivery
 from tests.collector.webhooks.conftest import create_endpoint, deliver_until_idle, messages_of
 from tests.conftest import ROOT, free_port
 from tests.factories import create_survey, message, report, reserved, secret_auth

@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 from standardwebhooks import Webhook
 from starlette.testclient import TestClient
 
+from collector.kit.webhook_settings import WebhookSettings
 from collector.projects.service import CreatedProject
-from collector.webhooks.delivery import Delivery, claim_due, deliver
+from collector.webhooks.attempts import Delivery, claim_due, deliver
 from collector.webhooks.sender import KEPT_RESPONSE_CHARS, Sender
-from collector.webhooks.settings import WebhookSettings
 from tests.collector.webhooks.conftest import (
     Receiver,
     attempts_of,

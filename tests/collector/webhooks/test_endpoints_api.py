@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from collector.kit.webhook_settings import WebhookSettings
 from collector.projects.service import CreatedProject
-from collector.webhooks.settings import WebhookSettings
 from tests.collector.webhooks.conftest import create_endpoint
 from tests.factories import bearer_auth, secret_auth
 

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
+from collector.kit.webhook_settings import WebhookSettings
 from collector.projects.service import CreatedProject
-from collector.webhooks.delivery import Delivery, claim_due
+from collector.webhooks.attempts import Delivery, claim_due
 from collector.webhooks.repository import ClaimShare
-from collector.webhooks.settings import WebhookSettings
 from collector.webhooks.worker import Worker
 from tests.collector.webhooks.conftest import Receiver, create_endpoint
 from tests.factories import create_survey, report, reserved

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
 from standardwebhooks import Webhook
 
-from collector.db.engine import build_engine
-from collector.db.migrate import upgrade
-from collector.webhooks.delivery import Delivery
+from collector.analytics.accounts.health_changes import health_evaluation
+from collector.kit.db.engine import build_engine
+from collector.kit.db.migrate import upgrade
+from collector.kit.jobs import JobRunner
+from collector.webhooks.attempts import Delivery
 from collector.webhooks.worker import Worker
 from tests.collector.accounts.busy_accounts import endpoint, red_until_lately
 from tests.collector.webhooks.conftest import Receiver
@@ -36,14 +37,14 @@ def test_the_worker_evaluates_health_and_delivers_a_verifiable_change(
     engine = own_engine
     project = red_until_lately(engine)
     created = endpoint(engine, project, url=receiver.url, filter="account.group_id = acme")
-    worker = Worker(engine, delivery, health_seconds=3600)
-    thread = threading.Thread(target=worker.run)
-    thread.start()
+    evaluation = health_evaluation(engine, 3600)
+    assert evaluation is not None
+    runner = JobRunner([Worker(engine, delivery), evaluation]).start()
     try:
         [request] = receiver.wait_for(1, WAIT_SECONDS)
     finally:
-        worker.stop()
-        thread.join(WAIT_SECONDS)
+        runner.request_stop()
+        runner.join(WAIT_SECONDS)
     payload = Webhook(created["secret"]).verify(request.body, request.headers)
     assert payload["type"] == "account.health_changed"
     assert payload["data"]["account"]["group_id"] == "acme"

@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.projects.service import CreatedProject
-from collector.webhooks.delivery import Delivery
+from collector.webhooks.attempts import Delivery
 from tests.collector.webhooks.conftest import (
     Receiver,
     attempts_of,

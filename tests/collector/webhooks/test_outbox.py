@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
-from collector.db.engine import write_transaction
-from collector.db.models import WebhookMessage, table_of
-from collector.ingest.messages import BatchDefaults
 from collector.ingest.service import store_messages
 from collector.ingest.validation import validate_messages
+from collector.kit.db.engine import write_transaction
+from collector.kit.db.models import WebhookMessage, table_of
+from collector.kit.messages import BatchDefaults
 from collector.projects.service import CreatedProject
 from collector.webhooks.outbox import HealthChange, record_health_changes
 from tests.collector.webhooks.conftest import create_endpoint, messages_of

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from collector.kit.webhook_settings import DEFAULT_SCHEDULE
 from collector.webhooks.schedule import (
-    DEFAULT_SCHEDULE,
     MAX_RETRY_AFTER_SECONDS,
     next_delay,
     parse_retry_after,

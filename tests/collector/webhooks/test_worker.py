@@ -17,12 +17,13 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.app import create_app
-from collector.db.engine import build_engine
+from collector.kit.db.engine import build_engine
+from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject
-from collector.settings import Settings
-from collector.webhooks.delivery import Delivery, claim_due
+from collector.webhooks.attempts import Delivery, claim_due
 from collector.webhooks.sender import Sender
-from collector.webhooks.worker import Worker, run_worker
+from collector.webhooks.worker import Worker
+from collector.worker import run_worker
 from tests.collector.webhooks.conftest import Receiver, create_endpoint, messages_of
 from tests.factories import create_survey, report, reserved
 

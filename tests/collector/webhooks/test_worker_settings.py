@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from collector.cli import main
-from collector.settings import Settings, SettingsError
+from collector.kit.settings import Settings, SettingsError
 from tests.collector.webhooks.test_live import WORKER_ENV
 
 

@@ -1,0 +1,111 @@
+"""Reading survey answers and flow progress: pages, NDJSON and CSV exports, a summary."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Engine, Row
+
+from collector.analytics.responses.queries import (
+    ResponseFilter,
+    progress_page,
+    progress_summary,
+    responses_page,
+)
+from collector.experiences.repository import find_experience
+from collector.kit.db.engine import read_transaction
+from collector.kit.db.paging import Page, PageQuery, all_rows, read_page
+from collector.kit.errors import NotFound
+from collector.kit.http.csv import csv_lines
+from collector.kit.http.responses import dumps
+
+RESPONSE_COLUMNS = (
+    "id",
+    "survey_id",
+    "version",
+    "person_id",
+    "user_id",
+    "message_id",
+    "survey_type",
+    "score",
+    "scale_min",
+    "scale_max",
+    "dimension",
+    "text",
+    "choices",
+    "answers",
+    "locale",
+    "eligible",
+    "responded_at",
+)
+PROGRESS_COLUMNS = (
+    "id",
+    "person_id",
+    "user_id",
+    "version",
+    "status",
+    "current_step",
+    "completed_items",
+    "shown_count",
+    "dismiss_count",
+    "first_shown_at",
+    "last_shown_at",
+    "completed_at",
+)
+
+
+def require_experience(
+    engine: Engine, project_id: uuid.UUID, kind: str, experience_id: uuid.UUID
+) -> None:
+    """A 404 unless the project has this flow or survey (archived ones included)."""
+    with read_transaction(engine) as connection:
+        if find_experience(connection, project_id, kind, experience_id) is None:
+            raise NotFound(f"no {kind} with id {experience_id} in this project")
+
+
+def _shaped(columns: tuple[str, ...]) -> Any:
+    def shape(row: Row[Any]) -> dict[str, Any]:
+        return {name: getattr(row, name) for name in columns}
+
+    return shape
+
+
+def _responses(where: ResponseFilter) -> PageQuery:
+    return lambda after, limit: responses_page(where, after_id=after, limit=limit)
+
+
+def list_responses(
+    engine: Engine, where: ResponseFilter, *, cursor: str | None, limit: int
+) -> Page:
+    return read_page(
+        engine, _responses(where), _shaped(RESPONSE_COLUMNS), cursor=cursor, limit=limit
+    )
+
+
+def export_responses(engine: Engine, where: ResponseFilter, export_format: str) -> Iterator[bytes]:
+    """Every matching response as NDJSON or CSV, streamed."""
+    rows = (_shaped(RESPONSE_COLUMNS)(row) for row in all_rows(engine, _responses(where)))
+    if export_format == "csv":
+        return (line.encode() for line in csv_lines(RESPONSE_COLUMNS, rows))
+    return (dumps(row) + b"\n" for row in rows)
+
+
+def _progress_rows(project_id: uuid.UUID, flow_id: uuid.UUID, after: int, limit: int) -> Any:
+    return progress_page(project_id, flow_id, after_id=after, limit=limit)
+
+
+def flow_progress(
+    engine: Engine, project_id: uuid.UUID, flow_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    """Who is where in a flow: a count per status, and a page of people."""
+    with read_transaction(engine) as connection:
+        summary = {
+            row.status: row.people
+            for row in connection.execute(progress_summary(project_id, flow_id))
+        }
+    query: PageQuery = partial(_progress_rows, project_id, flow_id)
+    page = read_page(engine, query, _shaped(PROGRESS_COLUMNS), cursor=cursor, limit=limit)
+    return {"summary": summary, **page.as_dict()}

@@ -1,0 +1,111 @@
+"""Query parameters of survey scores and open-text answers, and the shape of their answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from collector.analytics.surveys.queries import Segment
+from collector.kit.http.params import PageQuerySchema, ZonedTimeRangeSchema
+from collector.kit.periods import INTERVALS
+
+TRAIT_NAME = r"[A-Za-z0-9_][A-Za-z0-9_ .\-]{0,99}"
+SEGMENT_PATTERN = rf"^((person|account)\.)?{TRAIT_NAME}$"
+
+
+class SegmentField(fields.String):
+    """``plan`` or ``person.plan`` (a person trait), ``account.industry`` (an account trait)."""
+
+    def _deserialize(  # type: ignore[override]
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> Segment:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        validate.Regexp(
+            SEGMENT_PATTERN, error="must be a trait name, or person.<trait> or account.<trait>"
+        )(text)
+        source, _, trait = text.partition(".")
+        if source not in ("person", "account"):
+            return Segment("person", text)
+        if not trait:
+            raise ValidationError(f"must name a trait after {source}.")
+        return Segment("account" if source == "account" else "person", trait)
+
+
+class AnalysisRangeSchema(ZonedTimeRangeSchema):
+    """``from`` (inclusive), ``to`` (exclusive) and ``tz``; ``from`` must come before ``to``."""
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
+        start, end = data.get("from_"), data.get("to")
+        if start is not None and end is not None and start >= end:
+            raise ValidationError("must be after from", field_name="to")
+
+
+class ScoresQuerySchema(AnalysisRangeSchema):
+    interval = fields.String(validate=validate.OneOf(INTERVALS))
+    segment_by = SegmentField(metadata={"description": "plan, person.plan or account.industry"})
+    include_ineligible = fields.Boolean(load_default=False)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class TextsQuerySchema(PageQuerySchema, AnalysisRangeSchema):
+    include_ineligible = fields.Boolean(load_default=False)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class FiguresSchema(Schema):
+    n = fields.Integer(metadata={"description": "answers counted: one per person (and dimension)"})
+    low_sample = fields.Boolean(metadata={"description": "n < 30: too few to read a trend in"})
+    nps = fields.Dict(
+        allow_none=True,
+        metadata={"description": "score, ci95, promoters, passives, detractors, shares"},
+    )
+    csat = fields.Dict(
+        allow_none=True, metadata={"description": "mean, stdev, satisfied_share, scale"}
+    )
+    ces = fields.Dict(
+        allow_none=True, metadata={"description": "mean, stdev, high_effort_share, scale"}
+    )
+    dimensions = fields.Dict(
+        keys=fields.String(), values=fields.Dict(), metadata={"description": "CSAT per dimension"}
+    )
+
+
+class PeriodFiguresSchema(FiguresSchema):
+    period = fields.String(metadata={"description": "first day of the period, in tz"})
+    start = fields.DateTime()
+
+
+class SegmentFiguresSchema(FiguresSchema):
+    value = fields.String(allow_none=True)
+
+
+class ScoresSchema(FiguresSchema):
+    survey_id = fields.UUID()
+    type = fields.String()
+    scale = fields.Dict()
+    from_ = fields.DateTime(data_key="from", allow_none=True)
+    to = fields.DateTime(allow_none=True)
+    tz = fields.String()
+    response_rate = fields.Dict(metadata={"description": "shown, responded (persons), rate"})
+    excluded = fields.Dict(metadata={"description": "answers left out: ineligible, other_scale"})
+    trend = fields.List(fields.Nested(PeriodFiguresSchema))
+    segments = fields.List(fields.Nested(SegmentFiguresSchema))
+
+
+class TextAnswerSchema(Schema):
+    id = fields.Integer()
+    person_id = fields.UUID()
+    user_id = fields.String(allow_none=True)
+    dimension = fields.String(allow_none=True)
+    score = fields.Integer()
+    text = fields.String()
+    eligible = fields.Boolean()
+    responded_at = fields.DateTime()
+
+
+class TextAnswerPageSchema(Schema):
+    data = fields.List(fields.Nested(TextAnswerSchema))
+    has_more = fields.Boolean()
+    next_cursor = fields.String(allow_none=True)
