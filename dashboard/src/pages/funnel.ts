@@ -219,7 +219,7 @@ function savedControls(context: PageContext, draft: Draft, status: HTMLElement, 
   const save = async (): Promise<void> => {
     const wanted = name.value.trim();
     if (!wanted) return replace(status, notice("error", "Name the funnel to save it."));
-    const body = { name: wanted, definition: definitionOf(draft) };
+    const body: Schemas["SavedFunnelBody"] = { name: wanted, definition: definitionOf(draft) };
     const existing = saved.find((funnel) => funnel.name === wanted);
     try {
       const stored = existing ? await api.send<SavedFunnel>("PUT", `${SAVED_PATH}/${encodeURIComponent(existing.id)}`, body) : await api.send<SavedFunnel>("POST", SAVED_PATH, body);
