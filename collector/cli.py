@@ -33,6 +33,7 @@ from collector.kit.errors import WaypostError
 from collector.kit.logs import log_config
 from collector.kit.metrics import prepare_metrics_directory
 from collector.kit.settings import Settings, SettingsError
+from collector.openapi import build_spec
 from collector.privacy.expiry import apply_retention
 from collector.projects.service import (
     CreatedProject,
@@ -207,6 +208,13 @@ def migrate(database_url: str | None) -> None:
     with _database(database_url, migrated=False) as engine:
         upgrade(engine)
     click.echo("database is up to date")
+
+
+@main.command("openapi")
+def openapi_document() -> None:
+    """Print the API's OpenAPI document, as ``/openapi.json`` answers it, without a server:
+    what the dashboard's TypeScript types are generated from."""
+    click.echo(json.dumps(build_spec(), indent=2))
 
 
 @main.command()

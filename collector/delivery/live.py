@@ -32,8 +32,8 @@ from collector.delivery.loading import STAMP, moment, spelt
 from collector.experiences.localization import localize
 from collector.kit.db.engine import json_serializer
 from collector.kit.db.statements import driver_values
+from collector.kit.project_settings import DEFAULTS, ProjectSettings
 from collector.targeting.candidates import Candidate
-from collector.targeting.facts import ProjectThrottle
 from collector.targeting.rules import Audience
 
 MAX_AGE_SECONDS = 60.0
@@ -67,11 +67,13 @@ class Experience:
 class Live:
     """One project's live experiences and settings, as read when the stamp was ``stamp``."""
 
-    def __init__(self, stamp: str, settings: dict[str, Any], experiences: list[Experience]) -> None:
+    def __init__(
+        self, stamp: str, settings: ProjectSettings, experiences: list[Experience]
+    ) -> None:
         self.stamp = stamp
         self.settings = settings
         self.read_at = time.monotonic()
-        self.throttle = ProjectThrottle.from_settings(settings)
+        self.throttle = settings.throttle
         self.impressions_window = timedelta(days=max(1, self.throttle.survey_gap_days or 0))
         """How far back the impressions that the project's caps count go."""
         self.experiences = {experience.id: experience for experience in experiences}
@@ -168,7 +170,7 @@ def _read(cursor: DBAPICursor, dialect: Dialect, project_id: uuid.UUID) -> Live:
     cursor.execute(statement, {"project": values.bind_uuid(project_id)})
     rows = cursor.fetchall()
     if not rows:  # no such project: nothing is live, and its keys are refused
-        return Live("", {}, [])
+        return Live("", DEFAULTS, [])
     experiences = [
         Experience(
             id=values.read_uuid(id_),
@@ -184,4 +186,4 @@ def _read(cursor: DBAPICursor, dialect: Dialect, project_id: uuid.UUID) -> Live:
         if id_ is not None
     ]
     stamp, settings = rows[0][0], rows[0][1]
-    return Live(stamp, values.read_json(settings) or {}, experiences)
+    return Live(stamp, ProjectSettings.from_stored(values.read_json(settings)), experiences)

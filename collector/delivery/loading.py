@@ -25,6 +25,7 @@ from sqlalchemy import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
 
 from collector.kit.db.statements import driver_values
+from collector.kit.project_settings import ProjectSettings
 from collector.targeting.facts import ExperienceHistory, Impression
 
 # {name} is a bound parameter, spelt for each driver by ``spelt``.
@@ -123,7 +124,7 @@ class State:
 class Loaded:
     """Everything one request decides on, besides the live experiences themselves."""
 
-    settings: dict[str, Any]
+    settings: ProjectSettings
     identity_secret: str
     stamp: str
     """The project's experiences' stamp when this was read (see ``STAMP``)."""
@@ -196,7 +197,7 @@ def _load(
             values.read_uuid(person_id), user_id, read_json(traits) or {}, moment(created_at)
         )
     return Loaded(
-        settings=read_json(settings) or {},
+        settings=ProjectSettings.from_stored(read_json(settings)),
         identity_secret=secret or "",
         stamp=stamp,
         person=person,

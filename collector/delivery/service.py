@@ -183,7 +183,7 @@ def _read(
 
 def _verify_identity(loaded: Loaded, query: DeliveryQuery) -> None:
     """When the project requires it, the person asking must be proven by the identity hash."""
-    if not loaded.settings.get("require_identity_verification"):
+    if not loaded.settings.require_identity_verification:
         return
     if query.user_id is not None:
         if not is_valid_identity_hash(loaded.identity_secret, query.user_id, query.identity_hash):

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, delete, select, text
 from collector.kit.db.engine import read_transaction, write_transaction
 from collector.kit.db.models import Event, Project, table_of
 from collector.kit.metrics import record_retention
+from collector.kit.project_settings import ProjectSettings
 from collector.kit.settings import Settings
 from collector.ratelimit.store import store_for
 
@@ -36,8 +37,8 @@ def retention_periods(engine: Engine) -> dict[uuid.UUID, int]:
     """Projects with a retention period, and its length in days."""
     with read_transaction(engine) as connection:
         rows = connection.execute(select(_projects.c.id, _projects.c.settings)).all()
-    periods = {row.id: (row.settings or {}).get("retention_days") for row in rows}
-    return {project: days for project, days in periods.items() if isinstance(days, int)}
+    periods = {row.id: ProjectSettings.from_stored(row.settings).retention_days for row in rows}
+    return {project: days for project, days in periods.items() if days is not None}
 
 
 def delete_older_events(

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-IpMode = Literal["none", "truncated", "full"]
-IP_MODES: tuple[IpMode, ...] = ("none", "truncated", "full")
+from collector.kit.project_settings import IpMode
+
 IPV4_KEPT_BITS = 24
 IPV6_KEPT_BITS = 48
 

@@ -13,14 +13,14 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
 
 from sqlalchemy import Connection, exists, func, select, update
 
 from collector.kit.db.models import Project, Suppression, table_of
 from collector.kit.db.statements import insert_ignoring_duplicates
 from collector.kit.messages import Message
-from collector.privacy.ip import IP_MODES, IpMode, apply_ip_policy
+from collector.kit.project_settings import IpMode, ProjectSettings
+from collector.privacy.ip import apply_ip_policy
 
 _projects = table_of(Project)
 _suppressions = table_of(Suppression)
@@ -59,9 +59,7 @@ def _policy(connection: Connection, project_id: uuid.UUID) -> tuple[IpMode, bool
     row = connection.execute(
         select(_projects.c.settings, has_suppressions).where(_projects.c.id == project_id)
     ).one()
-    settings = cast(dict[str, Any], row[0] or {})
-    mode = settings.get("ip_addresses", "none")
-    return (mode if mode in IP_MODES else "none"), bool(row[1])
+    return ProjectSettings.from_stored(row[0]).ip_addresses, bool(row[1])
 
 
 def _suppressed_hashes(

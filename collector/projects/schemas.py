@@ -9,8 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from collector.kit.fields import StrictBoolean
 from collector.kit.http.origins import check_origin_pattern
 from collector.kit.messages import MAX_EVENT_NAME_LENGTH
-from collector.kit.project_settings import COMPONENTS, DEFAULT_WINDOW_DAYS
-from collector.privacy.ip import IP_MODES
+from collector.kit.project_settings import COMPONENTS, DEFAULT_WINDOW_DAYS, IP_MODES
 
 MAX_KEY_FEATURES = 50
 

@@ -15,11 +15,7 @@ from collector.kit.auth.identity import generate_identity_secret
 from collector.kit.auth.keys import KeyKind, rotate_key, store_key
 from collector.kit.db.models import ApiKey, Project, table_of
 from collector.kit.errors import NotFound, ValidationFailed
-from collector.kit.project_settings import (
-    DEFAULT_THRESHOLDS,
-    DEFAULT_WEIGHTS,
-    DEFAULT_WINDOW_DAYS,
-)
+from collector.kit.project_settings import DEFAULTS
 
 _projects = table_of(Project)
 _keys = table_of(ApiKey)
@@ -144,9 +140,9 @@ def list_keys(connection: Connection, project_id: uuid.UUID, *, now: datetime) -
 
 SETTING_DEFAULTS: dict[str, Any] = {
     "health": {
-        "weights": dict(DEFAULT_WEIGHTS),
-        "thresholds": dict(DEFAULT_THRESHOLDS),
-        "window_days": DEFAULT_WINDOW_DAYS,
+        "weights": dict(DEFAULTS.health.weights),
+        "thresholds": dict(DEFAULTS.health.thresholds),
+        "window_days": DEFAULTS.health.window_days,
     }
 }
 """What applies where a project's settings say nothing: shown so a form can say so."""

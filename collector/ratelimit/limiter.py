@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from sqlalchemy import Engine
 
@@ -20,6 +20,7 @@ from collector.kit.auth.cache import key_project, project_settings
 from collector.kit.errors import Forbidden, RateLimited
 from collector.kit.http.origins import origin_allowed
 from collector.kit.metrics import record_rate_limited
+from collector.kit.project_settings import ProjectSettings, RateLimitName
 from collector.kit.settings import Settings
 from collector.ratelimit.gcra import Limit, retry_after_header
 from collector.ratelimit.store import store_for
@@ -37,10 +38,12 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def limit_for(name: str, settings: Settings, project: dict[str, Any] | None) -> Limit | None:
+def limit_for(
+    name: RateLimitName, settings: Settings, project: ProjectSettings | None
+) -> Limit | None:
     """The limit ``name`` for a project (its own, else the installation's), None if off."""
-    own = ((project or {}).get("rate_limits") or {}).get(name)
-    rate = own if own else getattr(settings, f"rate_limit_{name}")
+    own = None if project is None else project.rate_limits.of(name)
+    rate = own or getattr(settings, f"rate_limit_{name}")
     if not rate:
         return None
     return Limit(
@@ -79,7 +82,7 @@ def guard_write_key_call(
         enforce(engine, [(f"-:{client_ip}", limit_for("client_ip", settings, None))])
         return
     project = project_settings(engine, project_id)
-    if origin is not None and not origin_allowed(origin, project.get("allowed_origins") or []):
+    if origin is not None and not origin_allowed(origin, project.allowed_origins):
         raise Forbidden(f"origin {origin!r} is not allowed to use this write key")
     enforce(
         engine,

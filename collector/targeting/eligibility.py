@@ -26,13 +26,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from collector.kit.project_settings import ProjectThrottle
 from collector.targeting.candidates import Candidate
 from collector.targeting.facts import (
     Decision,
     Impression,
     PageFacts,
     PersonFacts,
-    ProjectThrottle,
 )
 from collector.targeting.rules import Audience
 from collector.targeting.sampling import in_sample, sample_percent

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal, TypeGuard
+from typing import Any, Literal
 
 Kind = Literal["flow", "survey"]
 Reason = Literal[
@@ -77,37 +77,6 @@ class Impression:
     shown_at: datetime
     type: str | None = None
     """The experience's type when known; impressions of resource centers are never counted."""
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectThrottle:
-    """Project-wide caps; None means no cap."""
-
-    max_per_session: int | None = 1
-    max_per_day: int | None = None
-    survey_gap_days: int | None = 14
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> ProjectThrottle:
-        """Read ``settings["throttle"]``: a missing or malformed key keeps its default."""
-        throttle = settings.get("throttle")
-        given = throttle if isinstance(throttle, Mapping) else {}
-        defaults = cls()
-        return cls(
-            max_per_session=_cap(given, "max_per_session", defaults.max_per_session),
-            max_per_day=_cap(given, "max_per_day", defaults.max_per_day),
-            survey_gap_days=_cap(given, "survey_gap_days", defaults.survey_gap_days),
-        )
-
-
-def _cap(given: Mapping[str, Any], key: str, default: int | None) -> int | None:
-    value = given.get(key, default)
-    return value if value is None or is_count(value) else default
-
-
-def is_count(value: Any) -> TypeGuard[int]:
-    """Whether ``value`` is a JSON whole number ≥ 0 (``true`` is not ``1``)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from collector.targeting.facts import Decision, PageFacts, PersonFacts, Reason, is_count
+from collector.kit.project_settings import is_count
+from collector.targeting.facts import Decision, PageFacts, PersonFacts, Reason
 from collector.targeting.urls import pattern_error, url_matches
 
 EVENT_OPS = ("did", "did_not")

@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from collector.kit.project_settings import ProjectThrottle, is_count
 from collector.targeting.candidates import Candidate
 from collector.targeting.facts import (
     Decision,
     ExperienceHistory,
     Impression,
     PageFacts,
-    ProjectThrottle,
-    is_count,
 )
 
 SHOW_ONCE_TYPES = frozenset({"tour", "announcement", "hotspot"})

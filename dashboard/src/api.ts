@@ -1,16 +1,14 @@
 // The dashboard's only way to data: the public API, with the session cookie standing in
 // for the secret key, the project named in a header, and the CSRF token on every change.
 
-export interface ProjectRef {
-  id: string;
-  name: string;
-}
+import type { components } from "./api-schema";
 
-export interface Session {
-  email: string;
-  projects: ProjectRef[];
-  csrf_token: string;
-}
+/** The API's schemas as its OpenAPI document describes them (`npm run types` writes them). */
+export type Schemas = components["schemas"];
+
+export type ProjectRef = Schemas["ProjectRef"];
+
+export type Session = Schemas["DashboardSession"];
 
 export class ApiError extends Error {
   constructor(

@@ -350,3 +350,9 @@ def test_python_m_collector_runs_the_cli_in_a_fresh_process(db_url: str) -> None
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["name"] == "Subprocess"
+
+
+def test_openapi_prints_the_document_the_collector_serves(client: TestClient) -> None:
+    result = CliRunner().invoke(main, ["openapi"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == client.get("/openapi.json").json()

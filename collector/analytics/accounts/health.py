@@ -24,7 +24,7 @@ from collector.analytics.accounts.health_scoring import (
 from collector.kit.db.engine import read_transaction
 from collector.kit.db.models import Project, table_of
 from collector.kit.db.paging import Page, decode_cursor, encode_cursor
-from collector.kit.project_settings import HealthSettings, health_settings
+from collector.kit.project_settings import HealthSettings, ProjectSettings
 
 _projects = table_of(Project)
 HEALTH_COLUMNS = (
@@ -68,7 +68,7 @@ def project_health_settings(connection: Connection, project_id: uuid.UUID) -> He
     stored = connection.execute(
         select(_projects.c.settings).where(_projects.c.id == project_id)
     ).scalar()
-    return health_settings((stored or {}).get("health"))
+    return ProjectSettings.from_stored(stored).health
 
 
 def _usage(row: Any, counts: dict[str, dict[uuid.UUID, Any]], window: Window, keys: int) -> Any:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from collector.kit.auth.keys import find_owner, lookup_value
 from collector.kit.db.engine import read_transaction
 from collector.kit.db.models import Project, table_of
+from collector.kit.project_settings import ProjectSettings
 
 TTL_SECONDS = 5.0
 MAX_ENTRIES = 10_000
@@ -57,16 +58,16 @@ def _cache(engine: Engine) -> _Cache:
         return _caches.setdefault(engine, _Cache())
 
 
-def project_settings(engine: Engine, project_id: uuid.UUID) -> dict[str, Any]:
+def project_settings(engine: Engine, project_id: uuid.UUID) -> ProjectSettings:
     cache, now = _cache(engine), time.monotonic()
     hit, value = cache.get(("settings", project_id), now)
     if hit:
-        return dict(value)
+        return value  # type: ignore[no-any-return]
     with read_transaction(engine) as connection:
         found = connection.execute(
             select(_projects.c.settings).where(_projects.c.id == project_id)
         ).scalar()
-    settings = dict(found or {})
+    settings = ProjectSettings.from_stored(found)
     cache.put(("settings", project_id), settings, now)
     return settings
 

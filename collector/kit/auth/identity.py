@@ -15,6 +15,7 @@ import uuid
 from sqlalchemy import Connection, select
 
 from collector.kit.db.models import Project, table_of
+from collector.kit.project_settings import ProjectSettings
 
 _projects = table_of(Project)
 
@@ -48,6 +49,6 @@ def verification_secret(connection: Connection, project_id: uuid.UUID) -> str | 
             _projects.c.id == project_id
         )
     ).one()
-    if not (row.settings or {}).get("require_identity_verification"):
+    if not ProjectSettings.from_stored(row.settings).require_identity_verification:
         return None
     return str(row.identity_secret or "")

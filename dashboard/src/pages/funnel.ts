@@ -3,7 +3,7 @@
 // the persons who dropped off a step; funnels saved by name on the server (any script can
 // read them too) and as links.
 
-import { type Api, describe, withParams } from "../api";
+import { type Api, describe, type Schemas, withParams } from "../api";
 import { bars, chart } from "../charts";
 import { card, field, figure, h, notice, replace } from "../dom";
 import { eventNames, nameList, parseWhere } from "../events";
@@ -26,19 +26,12 @@ interface Answer {
   breakdown?: Record<string, Step[]>;
 }
 
-interface Definition {
-  steps: { event: string; where?: Record<string, string> }[];
-  window: string;
-  order: string;
-  from: string;
-  exclude?: { event: string }[];
-  breakdown?: string;
-}
+type Definition = Schemas["FunnelQuery"];
 
 interface Draft {
   steps: { event: string; where: string }[];
   window: string;
-  order: string;
+  order: NonNullable<Definition["order"]>;
   days: number;
   exclude: string;
   breakdown: string;
@@ -79,7 +72,7 @@ function draftOf(saved: SavedFunnel): Draft {
   const days = PERIODS.reduce((best, option) => (Math.abs(option - span) < Math.abs(best - span) ? option : best), 30);
   const excluded = [definition.exclude ?? []].flat() as SavedStep[];
   const exclude = excluded[0] === undefined ? "" : typeof excluded[0] === "string" ? excluded[0] : excluded[0].event;
-  return { steps, window: String(definition.window ?? "14d"), order: String(definition.order ?? "ordered"), days, exclude, breakdown: String(definition.breakdown ?? "") };
+  return { steps, window: String(definition.window ?? "14d"), order: String(definition.order ?? "ordered") as Draft["order"], days, exclude, breakdown: String(definition.breakdown ?? "") };
 }
 
 function stepInputs(draft: Draft, rerender: () => void): HTMLElement {
@@ -104,7 +97,7 @@ function optionInputs(draft: Draft): HTMLElement {
     "div",
     { class: "toolbar fields" },
     field("Conversion window", bind(h("input", { type: "text", value: draft.window, size: 6 }), (value) => (draft.window = value)), "7d, 36h"),
-    field("Order", bind(h("select", {}, ...["ordered", "strict", "unordered"].map((order) => h("option", { value: order, selected: order === draft.order }, order))), (value) => (draft.order = value))),
+    field("Order", bind(h("select", {}, ...["ordered", "strict", "unordered"].map((order) => h("option", { value: order, selected: order === draft.order }, order))), (value) => (draft.order = value as Draft["order"]))),
     field("Period", bind(h("select", {}, ...PERIODS.map((days) => h("option", { value: days, selected: days === draft.days }, `Last ${days} days`))), (value) => (draft.days = Number(value)))),
     field("Exclude attempts with", bind(h("input", { type: "text", list: "event-names", value: draft.exclude, placeholder: "event (optional)" }), (value) => (draft.exclude = value))),
     field("Breakdown", bind(h("input", { type: "text", value: draft.breakdown, placeholder: "person.plan (optional)" }), (value) => (draft.breakdown = value))),
@@ -226,7 +219,7 @@ function savedControls(context: PageContext, draft: Draft, status: HTMLElement, 
   const save = async (): Promise<void> => {
     const wanted = name.value.trim();
     if (!wanted) return replace(status, notice("error", "Name the funnel to save it."));
-    const body = { name: wanted, definition: definitionOf(draft) };
+    const body: Schemas["SavedFunnelBody"] = { name: wanted, definition: definitionOf(draft) };
     const existing = saved.find((funnel) => funnel.name === wanted);
     try {
       const stored = existing ? await api.send<SavedFunnel>("PUT", `${SAVED_PATH}/${encodeURIComponent(existing.id)}`, body) : await api.send<SavedFunnel>("POST", SAVED_PATH, body);

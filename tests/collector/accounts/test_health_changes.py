@@ -249,12 +249,12 @@ def test_an_interval_of_zero_turns_periodic_evaluation_off(engine: Engine) -> No
 
 @pytest.fixture
 def broken_project(engine: Engine) -> Iterator[CreatedProject]:
-    """A project whose stored thresholds cannot be compared with a score; removed afterwards,
-    so it cannot fail the evaluations of other tests."""
+    """A project whose stored window (written past the API's checks) starts before the first
+    representable date; removed afterwards, so it cannot fail the evaluations of other tests."""
     created = factories.create_project(engine, name="Broken")
     busy_accounts(engine, created, date(2026, 11, 1))
     with write_transaction(engine) as connection:
-        update_settings(connection, created.id, {"health": {"thresholds": {"green": "high"}}})
+        update_settings(connection, created.id, {"health": {"window_days": 999_999_999}})
     yield created
     with write_transaction(engine) as connection:
         connection.execute(delete(_projects).where(_projects.c.id == created.id))

@@ -16,9 +16,9 @@ from collector.analytics.accounts.health_scoring import (
     status_of,
     weighted_score,
 )
-from collector.kit.project_settings import DEFAULT_WEIGHTS, health_settings
+from collector.kit.project_settings import DEFAULT_WEIGHTS, HealthSettings
 
-DEFAULTS = health_settings(None)
+DEFAULTS = HealthSettings()
 
 
 def usage(**counts: Any) -> AccountUsage:
@@ -93,7 +93,9 @@ def test_thresholds_are_floors(score: float, status: str) -> None:
 
 
 def test_settings_fill_what_the_project_left_out() -> None:
-    settings = health_settings({"weights": {"depth": 1}, "key_features": ["Report Created"]})
+    settings = HealthSettings.from_stored(
+        {"weights": {"depth": 1}, "key_features": ["Report Created"]}
+    )
     assert settings.weights == {**DEFAULT_WEIGHTS, "depth": 1}
     assert (settings.key_features, settings.window_days) == (("Report Created",), 30)
     assert settings.thresholds == {"green": 70, "yellow": 40}

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from collector.kit.project_settings import ProjectThrottle
 from collector.targeting.candidates import Candidate
 from collector.targeting.eligibility import decide
-from collector.targeting.facts import Decision, Impression, PageFacts, PersonFacts, ProjectThrottle
+from collector.targeting.facts import Decision, Impression, PageFacts, PersonFacts
 from collector.targeting.sampling import in_sample
 from tests.collector.targeting.factories import (
     NOW,

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from collector.kit.project_settings import ProjectThrottle
 from collector.targeting.candidates import Candidate
 from collector.targeting.eligibility import decide
-from collector.targeting.facts import PageFacts, ProjectThrottle
+from collector.targeting.facts import PageFacts
 from collector.targeting.rules import Audience, audience_decision
 from tests.collector.targeting.factories import NOW, PROJECT_ID, candidate, person
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
+from collector.kit.project_settings import ProjectThrottle
 from collector.targeting.candidates import Candidate
-from collector.targeting.facts import Decision, Impression, PageFacts, ProjectThrottle
+from collector.targeting.facts import Decision, Impression, PageFacts
 from collector.targeting.throttling import apply_global_caps
 from tests.collector.targeting.factories import (
     NOW,
@@ -23,43 +23,6 @@ from tests.collector.targeting.factories import (
 
 DAY = timedelta(days=1)
 YES = Decision.yes()
-
-
-# --- project throttle settings ------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("settings", "expected"),
-    [
-        pytest.param({}, ProjectThrottle(1, None, 14), id="no-throttle-set"),
-        pytest.param({"throttle": None}, ProjectThrottle(1, None, 14), id="null-throttle"),
-        pytest.param({"throttle": [1]}, ProjectThrottle(1, None, 14), id="malformed-throttle"),
-        pytest.param(
-            {"throttle": {"max_per_session": 3, "max_per_day": 5, "survey_gap_days": 30}},
-            ProjectThrottle(3, 5, 30),
-            id="all-set",
-        ),
-        pytest.param(
-            {"throttle": {"max_per_session": None, "survey_gap_days": None}},
-            ProjectThrottle(None, None, None),
-            id="null-means-no-cap",
-        ),
-        pytest.param(
-            {"throttle": {"max_per_day": 0, "survey_gap_days": 0}},
-            ProjectThrottle(1, 0, 0),
-            id="zero-is-a-cap",
-        ),
-        pytest.param(
-            {"throttle": {"max_per_session": -1, "max_per_day": "5", "survey_gap_days": True}},
-            ProjectThrottle(1, None, 14),
-            id="malformed-keys-keep-defaults",
-        ),
-    ],
-)
-def test_project_throttle_from_settings(
-    settings: Mapping[str, Any], expected: ProjectThrottle
-) -> None:
-    assert ProjectThrottle.from_settings(settings) == expected
 
 
 # --- project-wide caps --------------------------------------------------------------------
