@@ -162,3 +162,13 @@ class AttemptPageSchema(Schema):
 
 class ReplayedSchema(Schema):
     replayed = fields.Integer()
+
+
+class EventTypeSchema(Schema):
+    type = fields.String()
+    version = fields.Integer()
+    description = fields.String()
+
+
+class EventTypeListSchema(Schema):
+    data = fields.List(fields.Nested(EventTypeSchema), required=True)

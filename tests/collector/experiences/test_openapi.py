@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from collector.experiences.schemas import SCHEMAS, Kind
-from collector.openapi import build_spec
 
 EXPERIENCE_COMPONENTS = {
     "Tour",
@@ -29,9 +29,10 @@ EXPERIENCE_COMPONENTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def spec() -> dict[str, Any]:
-    return build_spec()
+@pytest.fixture
+def spec(client: TestClient) -> dict[str, Any]:
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    return document
 
 
 @pytest.mark.parametrize(
