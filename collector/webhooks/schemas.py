@@ -106,6 +106,9 @@ class EndpointSchema(Schema):
     traits = fields.Nested(TraitsSchema)
     enabled = fields.Boolean()
     disabled_reason = fields.String(allow_none=True)
+    failed_in_row = fields.Integer(
+        metadata={"description": "messages given up in a row; enough of them disable it"}
+    )
     previous_secret_expires_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
