@@ -16,13 +16,13 @@ from starlette.responses import Response
 from collector.experiences import service
 from collector.experiences.schemas import (
     QUERY_SCHEMAS,
+    RESOURCE_SCHEMAS,
     SCHEMAS,
-    ExperienceMetaSchema,
-    ExperienceVersionMetaSchema,
+    VERSION_SCHEMAS,
     Kind,
 )
 from collector.kit.auth.guards import project_for_secret_key
-from collector.kit.http.answers import Answer
+from collector.kit.http.answers import Answer, OneOf
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, OperationRoute, route
 from collector.kit.http.params import parse_query
@@ -34,29 +34,30 @@ MAX_DEFINITION_BYTES = 1024 * 1024
 _queries = {kind: schema() for kind, schema in QUERY_SCHEMAS.items()}
 _definitions = {kind: {"oneOf": list(types.values())} for kind, types in SCHEMAS.items()}
 """A body is one of the kind's types, each validated by its own schema in the service."""
-_answered = {kind: {"allOf": [ExperienceMetaSchema, d]} for kind, d in _definitions.items()}
-_listed = {
-    kind: {
-        "type": "object",
-        "properties": {"data": {"type": "array", "items": answered}},
-        "required": ["data"],
-        "additionalProperties": False,
-    }
-    for kind, answered in _answered.items()
-}
 _create = {
     kind: JsonBody(limit=MAX_DEFINITION_BYTES, document=d) for kind, d in _definitions.items()
 }
-_one = {kind: Answer(d, description=f"the {kind}") for kind, d in _answered.items()}
-"""Answers are one of several types: documented, and sent as the service shaped them."""
+_resources = {kind: OneOf("type", types) for kind, types in RESOURCE_SCHEMAS.items()}
+_one = {kind: Answer(r, description=f"the {kind}") for kind, r in _resources.items()}
 _created = {
-    kind: Answer(d, status=201, description="created, as version 1")
-    for kind, d in _answered.items()
+    kind: Answer(r, status=201, description="created, as version 1")
+    for kind, r in _resources.items()
 }
-_list = {kind: Answer(d, description=f"every matching {kind}") for kind, d in _listed.items()}
+_list = {
+    kind: Answer(
+        {
+            "type": "object",
+            "properties": {"data": {"type": "array", "items": r.document()}},
+            "required": ["data"],
+            "additionalProperties": False,
+        },
+        description=f"every matching {kind}",
+    )
+    for kind, r in _resources.items()
+}
 _version = {
-    kind: Answer({"allOf": [ExperienceVersionMetaSchema, d]}, description="that version")
-    for kind, d in _definitions.items()
+    kind: Answer(OneOf("type", types), description="that version")
+    for kind, types in VERSION_SCHEMAS.items()
 }
 _patch = JsonBody(
     limit=MAX_DEFINITION_BYTES,
@@ -79,7 +80,7 @@ async def list_experiences(request: Request, *, kind: Kind) -> Response:
         status=params.get("status"),
         type_=params.get("type"),
     )
-    return _list[kind].render({"data": found})
+    return _list[kind].render({"data": [_resources[kind].shaped(one) for one in found]})
 
 
 async def create_experience(request: Request, *, kind: Kind) -> Response:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from collector.kit.http.answers import Answer, AnswerDrift
+from collector.kit.http.answers import Answer, AnswerDrift, OneOf
 from collector.kit.http.body import JsonBody
 from collector.kit.http.error_handlers import EXCEPTION_HANDLERS
 from collector.kit.http.openapi import Auth, Operation, build_document, route
@@ -164,3 +164,24 @@ def test_an_answer_keeps_the_json_encoding_of_its_values() -> None:
     response = _created.render({"points": [], "at": at})
     assert response.status_code == 201
     assert response.body == b'{"points":[],"at":"2026-01-02T03:04:05Z"}'
+
+
+_either = Answer(OneOf("kind", {"point": PointSchema, "shape": ShapeSchema}))
+
+
+def test_an_answer_of_several_shapes_is_shaped_by_its_key() -> None:
+    assert _either.shaped({"kind": "point", "x": 1, "points": []}) == {"x": 1}
+
+
+def test_an_answer_of_no_declared_shape_is_refused() -> None:
+    with pytest.raises(AnswerDrift, match="kind='line'"):
+        _either.shaped({"kind": "line"})
+
+
+def test_several_shapes_are_documented_as_one_of() -> None:
+    get = Operation("Either", Auth.NONE, _either)
+    answer = _document(route("/either", echo, get=get))["paths"]["/either"]["get"]["responses"]
+    assert answer["200"]["content"]["application/json"]["schema"]["oneOf"] == [
+        {"$ref": "#/components/schemas/Point"},
+        {"$ref": "#/components/schemas/Shape"},
+    ]

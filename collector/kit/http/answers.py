@@ -21,9 +21,33 @@ from collector.kit.http.responses import JSONResponse
 
 JSON_MEDIA_TYPE = "application/json"
 
-Documented = type[Schema] | Mapping[str, Any]
-"""A marshmallow schema, or a JSON schema for what marshmallow cannot name (one of
-several types, say)."""
+
+@dataclass(frozen=True)
+class OneOf:
+    """Objects of several shapes, told apart by the value of their ``key``."""
+
+    key: str
+    schemas: Mapping[str, type[Schema]]
+
+    @cached_property
+    def _instances(self) -> dict[str, Schema]:
+        return {value: schema() for value, schema in self.schemas.items()}
+
+    def document(self) -> dict[str, Any]:
+        return {"oneOf": list(self.schemas.values())}
+
+    def shaped(self, content: Any) -> Any:
+        """``content`` as the schema its ``key`` names has it."""
+        value = content.get(self.key) if isinstance(content, Mapping) else None
+        schema = self._instances.get(value) if isinstance(value, str) else None
+        if schema is None:
+            raise AnswerDrift(f"no answer schema has {self.key}={value!r}")
+        return shaped(schema, content)
+
+
+Documented = type[Schema] | OneOf | Mapping[str, Any]
+"""A marshmallow schema, objects of several schemas, or a JSON schema for what neither
+describes."""
 
 
 class AnswerDrift(Exception):
@@ -69,14 +93,16 @@ class Answer:
     media: tuple[str, ...] = (JSON_MEDIA_TYPE,)
 
     @cached_property
-    def _schema(self) -> Schema | None:
+    def _schema(self) -> Schema | OneOf | None:
         if isinstance(self.schema, type):
             return self.schema()
-        return None
+        return self.schema if isinstance(self.schema, OneOf) else None
 
     def shaped(self, content: Any) -> Any:
         """``content`` as the declared schema has it (unchanged for a JSON schema)."""
         schema = self._schema
+        if isinstance(schema, OneOf):
+            return schema.shaped(content)
         return content if schema is None else shaped(schema, content)
 
     def render(self, content: Any, *, headers: Mapping[str, str] | None = None) -> Response:

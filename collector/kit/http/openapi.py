@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from collector.kit.fields import DirectField
-from collector.kit.http.answers import JSON_MEDIA_TYPE, Answer, Documented
+from collector.kit.http.answers import JSON_MEDIA_TYPE, Answer, Documented, OneOf
 from collector.kit.http.body import JsonBody
 from collector.kit.http.responses import dumps
 
@@ -181,7 +181,11 @@ def _content(schema: Documented | None, media: Sequence[str]) -> dict[str, Any]:
     content: dict[str, Any] = {}
     for media_type in media:
         if media_type == JSON_MEDIA_TYPE:
-            described = copy.deepcopy(dict(schema)) if isinstance(schema, Mapping) else schema
+            described: Any = schema
+            if isinstance(schema, OneOf):
+                described = schema.document()
+            elif isinstance(schema, Mapping):
+                described = copy.deepcopy(dict(schema))
             content[media_type] = {} if described is None else {"schema": described}
         else:
             content[media_type] = {"schema": {"type": "string"}}
