@@ -41,7 +41,7 @@ _update = JsonBody(
     ProjectUpdateSchema, limit=MAX_SETTINGS_BYTES, invalid="invalid project settings"
 )
 _rotation = JsonBody(KeyRotationSchema, limit=MAX_ROTATION_BYTES, invalid="invalid key rotation")
-_project = Answer(ProjectSchema)
+_project_answer = Answer(ProjectSchema)
 _keys_list = Answer(ApiKeyListSchema)
 _rotated = Answer(RotatedKeysSchema)
 
@@ -70,10 +70,10 @@ async def project(request: Request) -> Response:
     project_id = await run_in_threadpool(project_for_secret_key, engine, request)
     if request.method == "GET":
         details = await run_in_threadpool(_details, engine, project_id)
-        return _project.render(_for_caller(request, details))
+        return _project_answer.render(_for_caller(request, details))
     changes = (await _update.load(request))["settings"]
     details = await run_in_threadpool(_update_settings, engine, project_id, changes)
-    return _project.render(_for_caller(request, details))
+    return _project_answer.render(_for_caller(request, details))
 
 
 def _keys(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -127,8 +127,10 @@ routes = [
         "/project",
         project,
         name="project",
-        get=Operation("The project's details and settings", Auth.SECRET_KEY, _project),
-        patch=Operation("Change the project's settings", Auth.SECRET_KEY, _project, body=_update),
+        get=Operation("The project's details and settings", Auth.SECRET_KEY, _project_answer),
+        patch=Operation(
+            "Change the project's settings", Auth.SECRET_KEY, _project_answer, body=_update
+        ),
     ),
     route(
         "/project/keys",
