@@ -30,7 +30,7 @@ from collector.kit.http.responses import dumps
 
 
 class Auth(enum.Enum):
-    """Who may call an operation; the value names its security scheme."""
+    """Who may call an operation; a key's value names its security scheme."""
 
     NONE = "none"
     WRITE_KEY = "writeKey"
@@ -59,6 +59,7 @@ class Operation:
 
     The refusals every operation of its kind can answer are implied: 401, 403 and 429 for a
     key, 400 for a query, 400, 413, 415 and 422 for a body; ``errors`` adds its own (404…).
+    ``also`` names other answers that are not the error envelope (``/ready``'s 503, say).
     """
 
     summary: str
@@ -68,7 +69,6 @@ class Operation:
     body: JsonBody | None = None
     errors: tuple[int, ...] = ()
     also: tuple[Answer, ...] = ()
-    tags: tuple[str, ...] = ()
 
     def refusals(self) -> list[int]:
         implied = [
@@ -218,8 +218,6 @@ def _operation(operation: Operation, found: OperationRoute) -> dict[str, Any]:
             "required": not operation.body.optional,
             **_content(body, [JSON_MEDIA_TYPE]),
         }
-    if operation.tags:
-        described["tags"] = list(operation.tags)
     return described
 
 
