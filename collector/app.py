@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 
-from collector import openapi
+from collector import __version__
 from collector.analytics import endpoints as analytics_endpoints
 from collector.analytics.accounts import endpoints as account_endpoints
 from collector.analytics.events import endpoints as event_endpoints
@@ -27,6 +27,7 @@ from collector.ingest import endpoints as ingest_endpoints
 from collector.kit.db.engine import build_engine
 from collector.kit.http.error_handlers import EXCEPTION_HANDLERS
 from collector.kit.http.faults import FAULT_HANDLERS
+from collector.kit.http.openapi import openapi_route
 from collector.kit.http.requests import RequestMiddleware
 from collector.kit.http.state import AppState
 from collector.kit.settings import Settings
@@ -66,7 +67,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             engine.dispose()
 
-    routes = [
+    routes: list[BaseRoute] = [
         *health.routes,
         Mount(
             "/v1",
@@ -95,11 +96,11 @@ def create_app(settings: Settings) -> Starlette:
                 Middleware(AuditMiddleware),
             ],
         ),
-        openapi.route,
         *ops_endpoints.routes,
         *dashboard_endpoints.routes,
         *sdkfiles_endpoints.routes,
     ]
+    routes.append(openapi_route(routes, title="Waypost collector", version=__version__))
     return Starlette(
         routes=routes,
         lifespan=lifespan,

@@ -14,46 +14,45 @@ from marshmallow import Schema, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
 from collector.analytics import funnels, params, retention, saved_funnel_endpoints, ttv
 from collector.analytics.schemas import (
+    FunnelAnswerSchema,
+    FunnelPersonsPageSchema,
     FunnelPersonsSchema,
     FunnelSchema,
+    RetentionAnswerSchema,
     RetentionSchema,
+    TimeToValueAnswerSchema,
     TimeToValueSchema,
 )
 from collector.kit.auth.guards import project_for_secret_key
-from collector.kit.errors import BadRequest, MalformedBody, ValidationFailed
-from collector.kit.http.body import read_json
-from collector.kit.http.csv import CSV_MEDIA_TYPE, csv_lines, csv_response, wants_csv
+from collector.kit.errors import BadRequest
+from collector.kit.http.answers import Answer
+from collector.kit.http.body import JsonBody
+from collector.kit.http.csv import CSV_MEDIA_TYPE, CSV_NOTE, csv_lines, csv_response, wants_csv
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import text_param
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 
 MAX_BODY_BYTES = 64 * 1024
 JSON_QUERY_PARAMETERS = ("steps", "exclude")
 """Query parameters of ``GET …/funnel/persons`` that carry JSON (like the body's fields)."""
 
-_funnel = FunnelSchema()
-_persons = FunnelPersonsSchema()
-_ttv = TimeToValueSchema()
-_retention = RetentionSchema()
+_funnel = JsonBody(FunnelSchema, limit=MAX_BODY_BYTES, invalid="invalid analysis")
+_persons = JsonBody(FunnelPersonsSchema, limit=MAX_BODY_BYTES, invalid="invalid analysis")
+_persons_query = FunnelPersonsSchema()
+_ttv = JsonBody(TimeToValueSchema, limit=MAX_BODY_BYTES, invalid="invalid analysis")
+_retention = JsonBody(RetentionSchema, limit=MAX_BODY_BYTES, invalid="invalid analysis")
+_WITH_CSV = ("application/json", "text/csv")
+_funnel_answer = Answer(FunnelAnswerSchema, media=_WITH_CSV)
+_persons_page = Answer(FunnelPersonsPageSchema, media=_WITH_CSV)
+_ttv_answer = Answer(TimeToValueAnswerSchema, media=_WITH_CSV)
+_retention_answer = Answer(RetentionAnswerSchema, media=_WITH_CSV)
 
 
 async def _project(request: Request) -> uuid.UUID:
     return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
-
-
-async def _body(request: Request, schema: Schema) -> dict[str, Any]:
-    body = await read_json(request, MAX_BODY_BYTES)
-    if not isinstance(body, dict):
-        raise MalformedBody("body must be a JSON object")
-    try:
-        loaded: dict[str, Any] = schema.load(body)
-    except ValidationError as error:
-        raise ValidationFailed("invalid analysis", fields=error.messages_dict) from None
-    return loaded
 
 
 def _query_value(name: str, values: list[str]) -> Any:
@@ -89,19 +88,19 @@ def _now() -> datetime:
 
 async def funnel(request: Request) -> Response:
     project_id = await _project(request)
-    definition = params.funnel(await _body(request, _funnel), project_id, _now())
+    definition = params.funnel(await _funnel.load(request), project_id, _now())
     answer = await run_in_threadpool(funnels.run_funnel, engine_of(request), definition)
     if wants_csv(request):
         return csv_response("funnel.csv", funnels.FUNNEL_COLUMNS, funnels.funnel_table(answer))
-    return JSONResponse(answer)
+    return _funnel_answer.render(answer)
 
 
 async def funnel_persons(request: Request) -> Response:
     project_id = await _project(request)
     if request.method == "GET":
-        loaded = _query(request, _persons)
+        loaded = _query(request, _persons_query)
     else:
-        loaded = await _body(request, _persons)
+        loaded = await _persons.load(request)
     definition = params.funnel(loaded, project_id, _now())
     engine = engine_of(request)
     options = {"dropped": loaded["dropped"], "breakdown": loaded.get("breakdown_value")}
@@ -123,46 +122,74 @@ async def funnel_persons(request: Request) -> Response:
             **options,
         )
     )
-    return JSONResponse(page)
+    return _persons_page.render(page)
 
 
 def _analysis(
-    schema: Schema,
+    body: JsonBody,
+    answered: Answer,
     run: Callable[[Any, dict[str, Any], uuid.UUID, datetime], dict[str, Any]],
     table: Callable[[dict[str, Any]], tuple[tuple[str, ...], list[dict[str, Any]]]],
     filename: str,
 ) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         project_id = await _project(request)
-        loaded = await _body(request, schema)
+        loaded = await body.load(request)
         answer = await run_in_threadpool(run, engine_of(request), loaded, project_id, _now())
         if wants_csv(request):
             columns, rows = table(answer)
             return csv_response(filename, columns, rows)
-        return JSONResponse(answer)
+        return answered.render(answer)
 
     return endpoint
 
 
+_PERSONS_SUMMARY = "Who reached a funnel step (and, with dropped, went no further)"
 routes = [
-    Route("/analytics/funnel", funnel, methods=["POST"], name="analytics_funnel"),
-    Route(
+    route(
+        "/analytics/funnel",
+        funnel,
+        name="analytics_funnel",
+        post=Operation(
+            "Persons and times per funnel step, per breakdown value" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _funnel_answer,
+            body=_funnel,
+        ),
+    ),
+    route(
         "/analytics/funnel/persons",
         funnel_persons,
-        methods=["GET", "POST"],
         name="analytics_funnel_persons",
+        get=Operation(
+            _PERSONS_SUMMARY + "; steps and exclude as JSON" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _persons_page,
+            query=FunnelPersonsSchema,
+        ),
+        post=Operation(_PERSONS_SUMMARY + CSV_NOTE, Auth.SECRET_KEY, _persons_page, body=_persons),
     ),
-    Route(
+    route(
         "/analytics/ttv",
-        _analysis(_ttv, ttv.run, ttv.table, "ttv.csv"),
-        methods=["POST"],
+        _analysis(_ttv, _ttv_answer, ttv.run, ttv.table, "ttv.csv"),
         name="analytics_ttv",
+        post=Operation(
+            "Time from start to first value: median, p90, shares, histogram, cohorts" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _ttv_answer,
+            body=_ttv,
+        ),
     ),
-    Route(
+    route(
         "/analytics/retention",
-        _analysis(_retention, retention.run, retention.table, "retention.csv"),
-        methods=["POST"],
+        _analysis(_retention, _retention_answer, retention.run, retention.table, "retention.csv"),
         name="analytics_retention",
+        post=Operation(
+            "Cohorts by start period, returning per period since" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _retention_answer,
+            body=_retention,
+        ),
     ),
     *saved_funnel_endpoints.routes,
 ]

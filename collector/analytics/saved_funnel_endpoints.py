@@ -15,18 +15,28 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.analytics import saved_funnels
+from collector.analytics.saved_funnel_schemas import (
+    SavedFunnelBodySchema,
+    SavedFunnelListSchema,
+    SavedFunnelSchema,
+)
 from collector.audit.middleware import Author, identify
 from collector.kit.auth.guards import project_for_secret_key
-from collector.kit.errors import MalformedBody
-from collector.kit.http.body import read_json
+from collector.kit.http.answers import Answer
+from collector.kit.http.body import JsonBody
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import text_param
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 
 MAX_BODY_BYTES = 64 * 1024
+_body_of = JsonBody(SavedFunnelBodySchema, limit=MAX_BODY_BYTES)
+"""The service validates the body itself, also checking the name is free."""
+_funnel = Answer(SavedFunnelSchema)
+_created = Answer(SavedFunnelSchema, status=201)
+_listed = Answer(SavedFunnelListSchema)
+_deleted = Answer(status=204, description="deleted", media=())
 
 
 async def _project(request: Request) -> uuid.UUID:
@@ -39,9 +49,7 @@ def _actor(engine: Engine, request: Request) -> str | None:
 
 
 async def _body(request: Request) -> tuple[dict[str, Any], str | None]:
-    body = await read_json(request, MAX_BODY_BYTES)
-    if not isinstance(body, dict):
-        raise MalformedBody("body must be a JSON object")
+    body = await _body_of.read(request)
     return body, await run_in_threadpool(_actor, engine_of(request), request)
 
 
@@ -52,7 +60,7 @@ def _funnel_id(request: Request) -> uuid.UUID:
 async def list_funnels(request: Request) -> Response:
     project_id = await _project(request)
     found = await run_in_threadpool(saved_funnels.list_funnels, engine_of(request), project_id)
-    return JSONResponse({"data": found})
+    return _listed.render({"data": found})
 
 
 async def create_funnel(request: Request) -> Response:
@@ -63,7 +71,7 @@ async def create_funnel(request: Request) -> Response:
             engine_of(request), project_id, body, actor=actor, now=datetime.now(UTC)
         )
     )
-    return JSONResponse(created, status_code=201)
+    return _created.render(created)
 
 
 async def get_funnel(request: Request) -> Response:
@@ -71,7 +79,7 @@ async def get_funnel(request: Request) -> Response:
     found = await run_in_threadpool(
         saved_funnels.get_funnel, engine_of(request), project_id, _funnel_id(request)
     )
-    return JSONResponse(found)
+    return _funnel.render(found)
 
 
 async def replace_funnel(request: Request) -> Response:
@@ -83,7 +91,7 @@ async def replace_funnel(request: Request) -> Response:
             engine_of(request), project_id, funnel_id, body, actor=actor, now=datetime.now(UTC)
         )
     )
-    return JSONResponse(replaced)
+    return _funnel.render(replaced)
 
 
 async def delete_funnel(request: Request) -> Response:
@@ -93,10 +101,48 @@ async def delete_funnel(request: Request) -> Response:
     return Response(status_code=204)
 
 
+_KEY = Auth.SECRET_KEY
 routes = [
-    Route("/analytics/funnels", list_funnels, methods=["GET"], name="saved_funnels"),
-    Route("/analytics/funnels", create_funnel, methods=["POST"], name="create_saved_funnel"),
-    Route("/analytics/funnels/{id}", get_funnel, methods=["GET"], name="get_saved_funnel"),
-    Route("/analytics/funnels/{id}", replace_funnel, methods=["PUT"], name="replace_saved_funnel"),
-    Route("/analytics/funnels/{id}", delete_funnel, methods=["DELETE"], name="delete_saved_funnel"),
+    route(
+        "/analytics/funnels",
+        list_funnels,
+        name="saved_funnels",
+        get=Operation("The project's saved funnels, by name", _KEY, _listed),
+    ),
+    route(
+        "/analytics/funnels",
+        create_funnel,
+        name="create_saved_funnel",
+        post=Operation(
+            "Save a funnel under a name unique in the project",
+            _KEY,
+            _created,
+            body=_body_of,
+            errors=(409,),
+        ),
+    ),
+    route(
+        "/analytics/funnels/{id}",
+        get_funnel,
+        name="get_saved_funnel",
+        get=Operation("One saved funnel", _KEY, _funnel, errors=(404,)),
+    ),
+    route(
+        "/analytics/funnels/{id}",
+        replace_funnel,
+        name="replace_saved_funnel",
+        put=Operation(
+            "Replace a saved funnel's name and definition",
+            _KEY,
+            _funnel,
+            body=_body_of,
+            errors=(404, 409),
+        ),
+    ),
+    route(
+        "/analytics/funnels/{id}",
+        delete_funnel,
+        name="delete_saved_funnel",
+        delete=Operation("Delete a saved funnel", _KEY, _deleted, errors=(404,)),
+    ),
 ]

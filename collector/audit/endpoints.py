@@ -8,16 +8,18 @@ from sqlalchemy import Row
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.audit.repository import entries_page
+from collector.audit.schemas import AuditPageSchema
 from collector.kit.auth.guards import project_for_secret_key
 from collector.kit.db.paging import read_page
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import PageQuerySchema, parse_query
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 
 _page_query = PageQuerySchema()
+_page = Answer(AuditPageSchema)
 
 
 def shaped(row: Row[Any]) -> dict[str, Any]:
@@ -42,7 +44,19 @@ async def audit_log(request: Request) -> Response:
         cursor=params.get("cursor"),
         limit=params["limit"],
     )
-    return JSONResponse(page.as_dict())
+    return _page.render(page.as_dict())
 
 
-routes = [Route("/audit", audit_log, methods=["GET"], name="audit_log")]
+routes = [
+    route(
+        "/audit",
+        audit_log,
+        name="audit_log",
+        get=Operation(
+            "Who changed what, and who was erased, oldest first",
+            Auth.SECRET_KEY,
+            _page,
+            query=PageQuerySchema,
+        ),
+    )
+]

@@ -12,13 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from collector.dashboard.schemas import DashboardSessionSchema
 from collector.dashboard.service import (
     current_view,
     require_session,
@@ -36,14 +37,13 @@ from collector.kit.auth.sessions import (
 )
 from collector.kit.errors import (
     Forbidden,
-    MalformedBody,
     NotFound,
     UnsupportedMediaType,
-    ValidationFailed,
     WaypostError,
 )
-from collector.kit.http.body import parse_json, read_body
-from collector.kit.http.responses import JSONResponse
+from collector.kit.http.answers import Answer
+from collector.kit.http.body import JsonBody
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.state import engine_of, settings_of
 
 DIST = Path(__file__).resolve().parents[2] / "dashboard" / "dist"
@@ -77,7 +77,10 @@ class SignInSchema(Schema):
     )
 
 
-_sign_in = SignInSchema()
+_sign_in = JsonBody(SignInSchema, limit=MAX_SIGN_IN_BYTES, invalid="invalid sign-in")
+_session = Answer(DashboardSessionSchema, description="who is signed in")
+_signed_out = Answer(status=204, description="signed out", media=())
+_page = Answer(description="the page", media=("text/html",))
 
 
 class Assets(StaticFiles):
@@ -111,14 +114,7 @@ def _check_same_origin(request: Request) -> None:
 
 async def _credentials(request: Request) -> dict[str, Any]:
     _check_same_origin(request)
-    body = parse_json(await read_body(request, MAX_SIGN_IN_BYTES))
-    if not isinstance(body, dict):
-        raise MalformedBody("body must be a JSON object")
-    try:
-        loaded: dict[str, Any] = _sign_in.load(body)
-    except ValidationError as error:
-        raise ValidationFailed("invalid sign-in", fields=error.messages_dict) from None
-    return loaded
+    return await _sign_in.load(request)
 
 
 def _set_cookie(request: Request, response: Response, token: str) -> None:
@@ -144,7 +140,7 @@ async def create_session(request: Request) -> Response:
         address,
         now=datetime.now(UTC),
     )
-    response = JSONResponse(signed_in.view, headers={"cache-control": "no-store"})
+    response = _session.render(signed_in.view, headers={"cache-control": "no-store"})
     _set_cookie(request, response, signed_in.token)
     return response
 
@@ -153,7 +149,7 @@ async def read_session(request: Request) -> Response:
     view = await run_in_threadpool(
         current_view, engine_of(request), session_token(request), now=datetime.now(UTC)
     )
-    return JSONResponse(view, headers={"cache-control": "no-store"})
+    return _session.render(view, headers={"cache-control": "no-store"})
 
 
 async def delete_session(request: Request) -> Response:
@@ -170,14 +166,52 @@ async def delete_session(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/dashboard/api/session", read_session, methods=["GET"], name="dashboard_session"),
-    Route("/dashboard/api/session", create_session, methods=["POST"], name="dashboard_sign_in"),
-    Route("/dashboard/api/session", delete_session, methods=["DELETE"], name="dashboard_sign_out"),
+    route(
+        "/dashboard/api/session",
+        read_session,
+        name="dashboard_session",
+        get=Operation(
+            "The signed-in dashboard user, their projects and CSRF token", Auth.SESSION, _session
+        ),
+    ),
+    route(
+        "/dashboard/api/session",
+        create_session,
+        name="dashboard_sign_in",
+        post=Operation(
+            "Sign in to the dashboard; sets the session cookie",
+            Auth.NONE,
+            _session,
+            body=_sign_in,
+            errors=(401, 403, 429),
+        ),
+    ),
+    route(
+        "/dashboard/api/session",
+        delete_session,
+        name="dashboard_sign_out",
+        delete=Operation("Sign out (needs X-CSRF-Token)", Auth.SESSION, _signed_out, errors=(403,)),
+    ),
     Mount(
         "/dashboard/assets",
         app=Assets(directory=DIST / "assets", check_dir=False),
         name="dashboard_assets",
     ),
-    Route("/dashboard", page, methods=["GET"], name="dashboard"),
-    Route("/dashboard/{page:path}", page, methods=["GET"], name="dashboard_page"),
+    route(
+        "/dashboard",
+        page,
+        name="dashboard",
+        get=Operation("The dashboard web app", Auth.NONE, _page, errors=(404, 503)),
+    ),
+    route(
+        "/dashboard/{page:path}",
+        page,
+        name="dashboard_page",
+        get=Operation(
+            "The dashboard web app, opened at one of its pages",
+            Auth.NONE,
+            _page,
+            errors=(404, 503),
+        ),
+    ),
 ]

@@ -8,12 +8,19 @@ from datetime import UTC, datetime
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.delivery import threads
-from collector.delivery.schemas import DeliveryQuerySchema, PageSchema, quick_delivery_query
+from collector.delivery.schemas import (
+    DeliveryQuerySchema,
+    DeliverySchema,
+    EligibilityReportSchema,
+    PageSchema,
+    quick_delivery_query,
+)
 from collector.delivery.service import DeliveryQuery, deliver, explain
 from collector.kit.auth.guards import basic_auth_username, project_for_secret_key
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query, text_param
 from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
@@ -22,6 +29,10 @@ from collector.targeting.facts import PageFacts
 _delivery_query = DeliveryQuerySchema()
 _page_query = PageSchema()
 IDENTITY_HASH_HEADER = "x-waypost-identity-hash"
+_delivered = Answer(DeliverySchema)
+"""Documents the answer only: every page view of every customer asks for it, so it goes
+out as the service built it rather than through :meth:`Answer.render`."""
+_report = Answer(EligibilityReportSchema)
 
 
 async def flows(request: Request) -> Response:
@@ -40,6 +51,7 @@ async def flows(request: Request) -> Response:
     def answer() -> dict[str, object]:
         return deliver(engine, key, query, datetime.now(UTC))
 
+    # The fast path: the answer goes out as built, not through _delivered.render.
     return JSONResponse(await threads.run_for(engine, answer))
 
 
@@ -60,10 +72,33 @@ async def eligibility(request: Request) -> Response:
     report = await run_in_threadpool(
         explain, engine, project_id, person_key, page, datetime.now(UTC)
     )
-    return JSONResponse(report)
+    return _report.render(report)
 
 
-sdk_routes = [Route("/flows", flows, methods=["GET"], name="deliver_flows")]
+sdk_routes = [
+    route(
+        "/flows",
+        flows,
+        name="deliver_flows",
+        get=Operation(
+            "The live flows and surveys this person is eligible for now",
+            Auth.WRITE_KEY,
+            _delivered,
+            query=DeliveryQuerySchema,
+        ),
+    )
+]
 admin_routes = [
-    Route("/persons/{id:path}/eligibility", eligibility, methods=["GET"], name="eligibility")
+    route(
+        "/persons/{id:path}/eligibility",
+        eligibility,
+        name="eligibility",
+        get=Operation(
+            "Every live experience with the decision for this person, and why",
+            Auth.SECRET_KEY,
+            _report,
+            query=PageSchema,
+            errors=(404,),
+        ),
+    )
 ]

@@ -15,7 +15,7 @@ and the one rule spanning two fields is checked after loading, not by a schema h
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -34,6 +34,8 @@ class Text(DirectField, fields.String):
 
 class DistinctId(DirectField):
     """An id: a non-empty string, or a number (many clients send numeric user ids)."""
+
+    json_schema: ClassVar[Mapping[str, Any]] = {"type": "string"}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -157,7 +159,7 @@ class BatchSchema(Schema):
     writeKey = fields.String(allow_none=True, load_only=True)
 
 
-class IngestResponseSchema(Schema):
+class IngestResultSchema(Schema):
     success = fields.Boolean()
     accepted = fields.Integer()
     rejected = fields.List(fields.Dict())

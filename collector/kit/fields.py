@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, missing
 
@@ -17,7 +17,11 @@ class DirectField(fields.Field):  # type: ignore[type-arg]
     neither functions nor validators that return ``False`` (marshmallow's own validators
     raise), so the result and the error messages are the same. Missing and null values
     take marshmallow's path, keeping its ``required`` and ``allow_none`` handling.
+
+    No marshmallow base names their JSON type, so each states it in ``json_schema``.
     """
+
+    json_schema: ClassVar[Mapping[str, Any]] = {}
 
     def deserialize(
         self,
@@ -36,6 +40,8 @@ class DirectField(fields.Field):  # type: ignore[type-arg]
 
 class IsoDateTime(DirectField):
     """An ISO 8601 date-time; one without an offset is taken as UTC."""
+
+    json_schema: ClassVar[Mapping[str, Any]] = {"type": "string", "format": "date-time"}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         if not isinstance(value, str):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.state import engine_of
 from collector.kit.metrics import render
 from collector.ops.backlog import observe_outbox
@@ -18,4 +19,15 @@ async def metrics(request: Request) -> Response:
     return Response(body, media_type=content_type)
 
 
-routes = [Route("/metrics", metrics, methods=["GET"], name="metrics")]
+routes = [
+    route(
+        "/metrics",
+        metrics,
+        name="metrics",
+        get=Operation(
+            "Prometheus metrics of every worker",
+            Auth.NONE,
+            Answer(description="Prometheus text format", media=("text/plain",)),
+        ),
+    )
+]

@@ -7,11 +7,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.kit.db.migrate import is_current
-from collector.kit.http.responses import JSONResponse
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.state import engine_of
+from collector.ops.schemas import StatusSchema
+
+_up = Answer(StatusSchema)
+_unavailable = Answer(StatusSchema, status=503, description="not ready, and why")
 
 
 def readiness(engine: Engine) -> str | None:
@@ -24,17 +28,27 @@ def readiness(engine: Engine) -> str | None:
 
 
 async def health(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    return _up.render({"status": "ok"})
 
 
 async def ready(request: Request) -> Response:
     reason = await run_in_threadpool(readiness, engine_of(request))
     if reason is not None:
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-    return JSONResponse({"status": "ready"})
+        return _unavailable.render({"status": "unavailable", "reason": reason})
+    return _up.render({"status": "ready"})
 
 
 routes = [
-    Route("/health", health, methods=["GET"], name="health"),
-    Route("/ready", ready, methods=["GET"], name="ready"),
+    route("/health", health, name="health", get=Operation("The process is up", Auth.NONE, _up)),
+    route(
+        "/ready",
+        ready,
+        name="ready",
+        get=Operation(
+            "The database is reachable and migrated (503 otherwise)",
+            Auth.NONE,
+            _up,
+            also=(_unavailable,),
+        ),
+    ),
 ]

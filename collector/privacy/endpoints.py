@@ -5,34 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.audit.callers import Caller, secret_key_caller
 from collector.kit.db.engine import write_transaction
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query, text_param
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 from collector.kit.metrics import record_erasure
 from collector.privacy.erasure import erase_person
+from collector.privacy.schemas import ErasureQuerySchema, ErasureSchema
 
-
-class ErasureQuerySchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    suppress = fields.Boolean(
-        load_default=False,
-        truthy={"true"},
-        falsy={"false"},
-        metadata={"description": "also drop this person's future events (delete and suppress)"},
-    )
-
-
+_erased = Answer(ErasureSchema)
 _erasure_query = ErasureQuerySchema()
 
 
@@ -55,9 +43,20 @@ async def erase(request: Request) -> Response:
     caller = await run_in_threadpool(secret_key_caller, engine, request)
     params = parse_query(request, _erasure_query)
     key = text_param(request.path_params["id"])
-    return JSONResponse(await run_in_threadpool(_erase, engine, caller, key, params["suppress"]))
+    return _erased.render(await run_in_threadpool(_erase, engine, caller, key, params["suppress"]))
 
 
 routes = [
-    Route("/persons/{id:path}", erase, methods=["DELETE"], name="erase_person"),
+    route(
+        "/persons/{id:path}",
+        erase,
+        name="erase_person",
+        delete=Operation(
+            "Erase a person and everything linked to them; suppress if asked",
+            Auth.SECRET_KEY,
+            _erased,
+            query=ErasureQuerySchema,
+            errors=(404,),
+        ),
+    ),
 ]

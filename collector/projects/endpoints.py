@@ -7,23 +7,27 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from marshmallow import ValidationError
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.audit.callers import Caller
 from collector.audit.middleware import Author, identify
 from collector.kit.auth.guards import bearer_token, project_for_secret_key
 from collector.kit.auth.keys import KeyKind
 from collector.kit.db.engine import read_transaction, write_transaction
-from collector.kit.errors import MalformedBody, ValidationFailed
-from collector.kit.http.body import read_json
-from collector.kit.http.responses import JSONResponse
+from collector.kit.http.answers import Answer
+from collector.kit.http.body import JsonBody
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.state import engine_of, settings_of
-from collector.projects.schemas import KeyRotationSchema, ProjectUpdateSchema
+from collector.projects.schemas import (
+    ApiKeyListSchema,
+    KeyRotationSchema,
+    ProjectSchema,
+    ProjectUpdateSchema,
+    RotatedKeysSchema,
+)
 from collector.projects.service import (
     list_keys,
     project_details,
@@ -33,8 +37,13 @@ from collector.projects.service import (
 
 MAX_SETTINGS_BYTES = 16 * 1024
 MAX_ROTATION_BYTES = 1024
-_update = ProjectUpdateSchema()
-_rotation = KeyRotationSchema()
+_update = JsonBody(
+    ProjectUpdateSchema, limit=MAX_SETTINGS_BYTES, invalid="invalid project settings"
+)
+_rotation = JsonBody(KeyRotationSchema, limit=MAX_ROTATION_BYTES, invalid="invalid key rotation")
+_project_answer = Answer(ProjectSchema)
+_keys_list = Answer(ApiKeyListSchema)
+_rotated = Answer(RotatedKeysSchema)
 
 
 def _details(engine: Engine, project_id: uuid.UUID) -> dict[str, Any]:
@@ -61,16 +70,10 @@ async def project(request: Request) -> Response:
     project_id = await run_in_threadpool(project_for_secret_key, engine, request)
     if request.method == "GET":
         details = await run_in_threadpool(_details, engine, project_id)
-        return JSONResponse(_for_caller(request, details))
-    body = await read_json(request, MAX_SETTINGS_BYTES)
-    if not isinstance(body, dict):
-        raise MalformedBody("body must be a JSON object")
-    try:
-        changes = _update.load(body)["settings"]
-    except ValidationError as error:
-        raise ValidationFailed("invalid project settings", fields=error.messages_dict) from None
+        return _project_answer.render(_for_caller(request, details))
+    changes = (await _update.load(request))["settings"]
     details = await run_in_threadpool(_update_settings, engine, project_id, changes)
-    return JSONResponse(_for_caller(request, details))
+    return _project_answer.render(_for_caller(request, details))
 
 
 def _keys(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -104,7 +107,7 @@ def _rotate(
 async def keys(request: Request) -> Response:
     engine = engine_of(request)
     project_id = await run_in_threadpool(project_for_secret_key, engine, request)
-    return JSONResponse({"data": await run_in_threadpool(_keys, engine, project_id)})
+    return _keys_list.render({"data": await run_in_threadpool(_keys, engine, project_id)})
 
 
 async def rotate_keys(request: Request) -> Response:
@@ -112,21 +115,42 @@ async def rotate_keys(request: Request) -> Response:
     out: the key that called keeps working for the grace period like any other."""
     engine = engine_of(request)
     caller = await run_in_threadpool(_caller, engine, request)
-    body = await read_json(request, MAX_ROTATION_BYTES)
-    if not isinstance(body, dict):
-        raise MalformedBody("body must be a JSON object")
-    try:
-        rotation = _rotation.load(body)
-    except ValidationError as error:
-        raise ValidationFailed("invalid key rotation", fields=error.messages_dict) from None
+    rotation = await _rotation.load(request)
     grace = rotation.get("grace_seconds", settings_of(request).key_grace_seconds)
     kinds = tuple(cast(KeyKind, kind) for kind in rotation["kinds"])
     rotated = await run_in_threadpool(_rotate, engine, caller, kinds, timedelta(seconds=grace))
-    return JSONResponse(rotated)
+    return _rotated.render(rotated)
 
 
 routes = [
-    Route("/project", project, methods=["GET", "PATCH"], name="project"),
-    Route("/project/keys", keys, methods=["GET"], name="project_keys"),
-    Route("/project/keys/rotate", rotate_keys, methods=["POST"], name="rotate_project_keys"),
+    route(
+        "/project",
+        project,
+        name="project",
+        get=Operation("The project's details and settings", Auth.SECRET_KEY, _project_answer),
+        patch=Operation(
+            "Change the project's settings", Auth.SECRET_KEY, _project_answer, body=_update
+        ),
+    ),
+    route(
+        "/project/keys",
+        keys,
+        name="project_keys",
+        get=Operation(
+            "The project's working keys (current and rotated out), by their first characters",
+            Auth.SECRET_KEY,
+            _keys_list,
+        ),
+    ),
+    route(
+        "/project/keys/rotate",
+        rotate_keys,
+        name="rotate_project_keys",
+        post=Operation(
+            "New keys, shown once; the old ones keep working for the grace period",
+            Auth.SECRET_KEY,
+            _rotated,
+            body=_rotation,
+        ),
+    ),
 ]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Route
 
 from collector.kit.errors import NotFound
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, OperationRoute, route
 from collector.sdkfiles.files import (
     MEDIA_TYPES,
     Directories,
@@ -35,7 +36,10 @@ def _answer(served: Served | None, name: str, build: str) -> Response:
     return FileResponse(served.path, media_type=MEDIA_TYPES[served.path.suffix], headers=headers)
 
 
-def build_routes(directories: Directories) -> list[Route]:
+_file = Answer(description="the file (JavaScript, CSS or a source map)", media=("text/javascript",))
+
+
+def build_routes(directories: Directories) -> list[OperationRoute]:
     """The routes serving the files of ``directories`` (tests point them at their own)."""
 
     async def core(request: Request) -> Response:
@@ -47,8 +51,30 @@ def build_routes(directories: Directories) -> list[Route]:
         return _answer(widget_file(directories, path), f"widgets/{path}", "widgets")
 
     return [
-        Route("/sdk/widgets/{path:path}", widgets, methods=["GET"], name="sdk_widgets"),
-        Route("/sdk/{name}", core, methods=["GET"], name="sdk_core"),
+        route(
+            "/sdk/widgets/{path:path}",
+            widgets,
+            name="sdk_widgets",
+            get=Operation(
+                "The widgets add-on the SDK loads when an experience is due: tour.js, "
+                "checklist.js, survey.js, widgets.css…",
+                Auth.NONE,
+                _file,
+                errors=(404,),
+            ),
+        ),
+        route(
+            "/sdk/{name}",
+            core,
+            name="sdk_core",
+            get=Operation(
+                "The browser SDK: waypost.js (script), waypost.mjs (module), their .map, or "
+                "waypost-<version>.js and .mjs (cached for a year)",
+                Auth.NONE,
+                _file,
+                errors=(404,),
+            ),
+        ),
     ]
 
 

@@ -4,42 +4,58 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from marshmallow import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.kit.auth.guards import project_for_secret_key
-from collector.kit.errors import MalformedBody, ValidationFailed
-from collector.kit.http.body import read_json
+from collector.kit.http.answers import Answer
+from collector.kit.http.body import JsonBody
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import PageQuerySchema, parse_query, text_param
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of, settings_of
 from collector.webhooks import service
 from collector.webhooks.catalog import EVENT_TYPES
-from collector.webhooks.schemas import MessageQuerySchema, ReplayQuerySchema, RotateSchema
+from collector.webhooks.schemas import (
+    AttemptPageSchema,
+    EndpointCreatedSchema,
+    EndpointCreateSchema,
+    EndpointListSchema,
+    EndpointSchema,
+    EndpointUpdateSchema,
+    EventTypeListSchema,
+    MessagePageSchema,
+    MessageQuerySchema,
+    MessageSchema,
+    ReplayedSchema,
+    ReplayQuerySchema,
+    RotateSchema,
+    SecretSchema,
+)
 
 MAX_BODY_BYTES = 64 * 1024
 _messages_query = MessageQuerySchema()
 _page_query = PageQuerySchema()
 _replay_query = ReplayQuerySchema()
-_rotate = RotateSchema()
+_create = JsonBody(EndpointCreateSchema, limit=MAX_BODY_BYTES)
+"""The service validates endpoint bodies itself (it also checks where the URL points)."""
+_update = JsonBody(EndpointUpdateSchema, limit=MAX_BODY_BYTES)
+_rotate = JsonBody(RotateSchema, limit=MAX_BODY_BYTES, invalid="invalid rotation", optional=True)
+_endpoint = Answer(EndpointSchema)
+_created = Answer(EndpointCreatedSchema, status=201)
+_endpoints = Answer(EndpointListSchema)
+_secret = Answer(SecretSchema)
+_replayed = Answer(ReplayedSchema, status=202)
+_messages = Answer(MessagePageSchema)
+_attempts = Answer(AttemptPageSchema)
+_message_replayed = Answer(MessageSchema, status=202)
+_event_types = Answer(EventTypeListSchema)
+_deleted = Answer(status=204, description="deleted", media=())
 
 
 async def _project(request: Request) -> uuid.UUID:
     return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
-
-
-async def _json_object(request: Request, *, optional: bool = False) -> dict[str, Any]:
-    if optional and request.headers.get("content-length", "0") == "0":
-        return {}
-    body = await read_json(request, MAX_BODY_BYTES)
-    if not isinstance(body, dict):
-        raise MalformedBody("body must be a JSON object")
-    return body
 
 
 def _allow_private(request: Request) -> bool:
@@ -53,12 +69,12 @@ def _endpoint_id(request: Request) -> uuid.UUID:
 async def list_endpoints(request: Request) -> Response:
     project_id = await _project(request)
     found = await run_in_threadpool(service.list_endpoints, engine_of(request), project_id)
-    return JSONResponse({"data": found})
+    return _endpoints.render({"data": found})
 
 
 async def create_endpoint(request: Request) -> Response:
     project_id = await _project(request)
-    body = await _json_object(request)
+    body = await _create.read(request)
     created = await run_in_threadpool(
         service.create_endpoint,
         engine_of(request),
@@ -67,7 +83,7 @@ async def create_endpoint(request: Request) -> Response:
         allow_private=_allow_private(request),
         now=datetime.now(UTC),
     )
-    return JSONResponse(created, status_code=201)
+    return _created.render(created)
 
 
 async def get_endpoint(request: Request) -> Response:
@@ -75,13 +91,13 @@ async def get_endpoint(request: Request) -> Response:
     found = await run_in_threadpool(
         service.get_endpoint, engine_of(request), project_id, _endpoint_id(request)
     )
-    return JSONResponse(found)
+    return _endpoint.render(found)
 
 
 async def update_endpoint(request: Request) -> Response:
     project_id = await _project(request)
     endpoint_id = _endpoint_id(request)
-    body = await _json_object(request)
+    body = await _update.read(request)
     updated = await run_in_threadpool(
         service.update_endpoint,
         engine_of(request),
@@ -91,7 +107,7 @@ async def update_endpoint(request: Request) -> Response:
         allow_private=_allow_private(request),
         now=datetime.now(UTC),
     )
-    return JSONResponse(updated)
+    return _endpoint.render(updated)
 
 
 async def delete_endpoint(request: Request) -> Response:
@@ -104,11 +120,7 @@ async def delete_endpoint(request: Request) -> Response:
 async def rotate_secret(request: Request) -> Response:
     project_id = await _project(request)
     endpoint_id = _endpoint_id(request)
-    body = await _json_object(request, optional=True)
-    try:
-        grace = _rotate.load(body)["grace_seconds"]
-    except ValidationError as error:
-        raise ValidationFailed("invalid rotation", fields=error.messages_dict) from None
+    grace = (await _rotate.load(request))["grace_seconds"]
     rotated = await run_in_threadpool(
         service.rotate_secret,
         engine_of(request),
@@ -117,7 +129,7 @@ async def rotate_secret(request: Request) -> Response:
         grace=timedelta(seconds=grace),
         now=datetime.now(UTC),
     )
-    return JSONResponse(rotated)
+    return _secret.render(rotated)
 
 
 async def replay_endpoint(request: Request) -> Response:
@@ -133,7 +145,7 @@ async def replay_endpoint(request: Request) -> Response:
         status=params.get("status"),
         now=datetime.now(UTC),
     )
-    return JSONResponse({"replayed": count}, status_code=202)
+    return _replayed.render({"replayed": count})
 
 
 async def list_messages(request: Request) -> Response:
@@ -149,7 +161,7 @@ async def list_messages(request: Request) -> Response:
         cursor=params.get("cursor"),
         limit=params["limit"],
     )
-    return JSONResponse(page.as_dict())
+    return _messages.render(page.as_dict())
 
 
 async def list_attempts(request: Request) -> Response:
@@ -163,7 +175,7 @@ async def list_attempts(request: Request) -> Response:
         cursor=params.get("cursor"),
         limit=params["limit"],
     )
-    return JSONResponse(page.as_dict())
+    return _attempts.render(page.as_dict())
 
 
 async def replay_message(request: Request) -> Response:
@@ -175,7 +187,7 @@ async def replay_message(request: Request) -> Response:
         text_param(request.path_params["id"]),
         now=datetime.now(UTC),
     )
-    return JSONResponse(message, status_code=202)
+    return _message_replayed.render(message)
 
 
 async def event_types(request: Request) -> Response:
@@ -184,19 +196,98 @@ async def event_types(request: Request) -> Response:
         {"type": e.name, "version": e.version, "description": e.description}
         for e in EVENT_TYPES.values()
     ]
-    return JSONResponse({"data": catalogue})
+    return _event_types.render({"data": catalogue})
 
 
+_KEY = Auth.SECRET_KEY
 routes = [
-    Route("/webhooks/event-types", event_types, methods=["GET"]),
-    Route("/webhooks/endpoints", list_endpoints, methods=["GET"]),
-    Route("/webhooks/endpoints", create_endpoint, methods=["POST"]),
-    Route("/webhooks/endpoints/{id}", get_endpoint, methods=["GET"]),
-    Route("/webhooks/endpoints/{id}", update_endpoint, methods=["PATCH"]),
-    Route("/webhooks/endpoints/{id}", delete_endpoint, methods=["DELETE"]),
-    Route("/webhooks/endpoints/{id}/rotate-secret", rotate_secret, methods=["POST"]),
-    Route("/webhooks/endpoints/{id}/replay", replay_endpoint, methods=["POST"]),
-    Route("/webhooks/messages", list_messages, methods=["GET"]),
-    Route("/webhooks/messages/{id}/attempts", list_attempts, methods=["GET"]),
-    Route("/webhooks/messages/{id}/replay", replay_message, methods=["POST"]),
+    route(
+        "/webhooks/event-types",
+        event_types,
+        get=Operation("The event catalogue", _KEY, _event_types),
+    ),
+    route(
+        "/webhooks/endpoints",
+        list_endpoints,
+        get=Operation("Every webhook endpoint of the project", _KEY, _endpoints),
+    ),
+    route(
+        "/webhooks/endpoints",
+        create_endpoint,
+        post=Operation(
+            "Add an endpoint; the answer shows its signing secret, once",
+            _KEY,
+            _created,
+            body=_create,
+        ),
+    ),
+    route(
+        "/webhooks/endpoints/{id}",
+        get_endpoint,
+        get=Operation("One endpoint", _KEY, _endpoint, errors=(404,)),
+    ),
+    route(
+        "/webhooks/endpoints/{id}",
+        update_endpoint,
+        patch=Operation(
+            "Change an endpoint; enabling it again clears its run of failures",
+            _KEY,
+            _endpoint,
+            body=_update,
+            errors=(404,),
+        ),
+    ),
+    route(
+        "/webhooks/endpoints/{id}",
+        delete_endpoint,
+        delete=Operation("Remove an endpoint and its delivery log", _KEY, _deleted, errors=(404,)),
+    ),
+    route(
+        "/webhooks/endpoints/{id}/rotate-secret",
+        rotate_secret,
+        post=Operation(
+            "A new signing secret; the old one keeps signing during the grace period",
+            _KEY,
+            _secret,
+            body=_rotate,
+            errors=(404,),
+        ),
+    ),
+    route(
+        "/webhooks/endpoints/{id}/replay",
+        replay_endpoint,
+        post=Operation(
+            "Send again the endpoint's messages written since a time",
+            _KEY,
+            _replayed,
+            query=ReplayQuerySchema,
+            errors=(404,),
+        ),
+    ),
+    route(
+        "/webhooks/messages",
+        list_messages,
+        get=Operation("The delivery log, oldest first", _KEY, _messages, query=MessageQuerySchema),
+    ),
+    route(
+        "/webhooks/messages/{id}/attempts",
+        list_attempts,
+        get=Operation(
+            "Every try at delivering a message",
+            _KEY,
+            _attempts,
+            query=PageQuerySchema,
+            errors=(404,),
+        ),
+    ),
+    route(
+        "/webhooks/messages/{id}/replay",
+        replay_message,
+        post=Operation(
+            "Send a message again, with the same webhook-id",
+            _KEY,
+            _message_replayed,
+            errors=(404,),
+        ),
+    ),
 ]

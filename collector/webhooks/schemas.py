@@ -106,6 +106,9 @@ class EndpointSchema(Schema):
     traits = fields.Nested(TraitsSchema)
     enabled = fields.Boolean()
     disabled_reason = fields.String(allow_none=True)
+    failed_in_row = fields.Integer(
+        metadata={"description": "messages given up in a row; enough of them disable it"}
+    )
     previous_secret_expires_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -162,3 +165,13 @@ class AttemptPageSchema(Schema):
 
 class ReplayedSchema(Schema):
     replayed = fields.Integer()
+
+
+class EventTypeSchema(Schema):
+    type = fields.String()
+    version = fields.Integer()
+    description = fields.String()
+
+
+class EventTypeListSchema(Schema):
+    data = fields.List(fields.Nested(EventTypeSchema), required=True)

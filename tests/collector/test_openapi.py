@@ -127,3 +127,27 @@ def test_refusals_are_documented_with_the_error_envelope(spec: dict[str, Any]) -
 
 def test_every_schema_property_has_a_type(spec: dict[str, Any]) -> None:
     assert untyped_properties(spec) == []
+
+
+def answer_components(spec: dict[str, Any]) -> set[str]:
+    """The components an answer can contain, however deeply nested."""
+    schemas = spec["components"]["schemas"]
+    responses = [op["responses"] for ops in spec["paths"].values() for op in ops.values()]
+    found: set[str] = set()
+    pending = [ref.rsplit("/", 1)[1] for ref in references(responses)]
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending.extend(ref.rsplit("/", 1)[1] for ref in references(schemas[name]))
+    return found
+
+
+def test_answer_objects_forbid_unknown_properties(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    open_objects = [
+        name
+        for name in answer_components(spec)
+        if "properties" in schemas[name] and schemas[name].get("additionalProperties") is not False
+    ]
+    assert open_objects == []

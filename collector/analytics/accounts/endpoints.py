@@ -9,7 +9,6 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.analytics.accounts.churn import CHURN_COLUMNS, account_churn
 from collector.analytics.accounts.detail import Weeks, account_detail, parse_account_id
@@ -20,21 +19,30 @@ from collector.analytics.accounts.health import (
     page_of,
 )
 from collector.analytics.accounts.schemas import (
+    AccountDetailSchema,
     AccountQuerySchema,
     AtRiskQuerySchema,
     ChurnQuerySchema,
+    ChurnSchema,
+    HealthPageSchema,
     HealthQuerySchema,
 )
 from collector.kit.auth.guards import project_for_secret_key
-from collector.kit.http.csv import csv_response, wants_csv
+from collector.kit.http.answers import Answer
+from collector.kit.http.csv import CSV_NOTE, csv_response, wants_csv
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query, text_param
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 
 _health_query = HealthQuerySchema()
 _at_risk_query = AtRiskQuerySchema()
 _churn_query = ChurnQuerySchema()
 _account_query = AccountQuerySchema()
+
+
+_health_page = Answer(HealthPageSchema, media=("application/json", "text/csv"))
+_churn = Answer(ChurnSchema, media=("application/json", "text/csv"))
+_account = Answer(AccountDetailSchema)
 
 
 async def _health_list(request: Request, params: dict[str, Any], status: str | None) -> Response:
@@ -48,7 +56,7 @@ async def _health_list(request: Request, params: dict[str, Any], status: str | N
     if wants_csv(request):
         return csv_response("account-health.csv", HEALTH_COLUMNS, health_rows(entries))
     page = page_of(entries, cursor=params.get("cursor"), limit=params["limit"])
-    return JSONResponse({**page.as_dict(), "settings": settings})
+    return _health_page.render({**page.as_dict(), "settings": settings})
 
 
 async def health(request: Request) -> Response:
@@ -76,7 +84,7 @@ async def churn(request: Request) -> Response:
     )
     if wants_csv(request):
         return csv_response("churned-accounts.csv", CHURN_COLUMNS, result["churned_accounts"])
-    return JSONResponse(result)
+    return _churn.render(result)
 
 
 async def account(request: Request) -> Response:
@@ -95,13 +103,54 @@ async def account(request: Request) -> Response:
             limit=params["limit"],
         )
     )
-    return JSONResponse(found)
+    return _account.render(found)
 
 
 routes = [
-    Route("/accounts/health", health, methods=["GET"], name="accounts_health"),
-    Route("/accounts/at-risk", at_risk, methods=["GET"], name="accounts_at_risk"),
-    Route("/accounts/churn", churn, methods=["GET"], name="accounts_churn"),
+    route(
+        "/accounts/health",
+        health,
+        name="accounts_health",
+        get=Operation(
+            "Every account's 0-100 health with its components, least healthy first" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _health_page,
+            query=HealthQuerySchema,
+        ),
+    ),
+    route(
+        "/accounts/at-risk",
+        at_risk,
+        name="accounts_at_risk",
+        get=Operation(
+            "The accounts whose health is red, least healthy first" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _health_page,
+            query=AtRiskQuerySchema,
+        ),
+    ),
+    route(
+        "/accounts/churn",
+        churn,
+        name="accounts_churn",
+        get=Operation(
+            "Churn rate over the range (and per period) from the status trait" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _churn,
+            query=ChurnQuerySchema,
+        ),
+    ),
     # After the fixed paths above, which a path parameter would otherwise swallow.
-    Route("/accounts/{id}", account, methods=["GET"], name="get_account"),
+    route(
+        "/accounts/{id}",
+        account,
+        name="get_account",
+        get=Operation(
+            "One account: traits, health, users, weekly activity and colour history",
+            Auth.SECRET_KEY,
+            _account,
+            query=AccountQuerySchema,
+            errors=(404,),
+        ),
+    ),
 ]

@@ -5,17 +5,20 @@ from __future__ import annotations
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
 from collector.analytics.events.queries import EventFilter
-from collector.analytics.events.schemas import EventQuerySchema
+from collector.analytics.events.schemas import EventPageSchema, EventQuerySchema
 from collector.analytics.events.service import list_events, stream_events
 from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 
 _query = EventQuerySchema()
+
+
+_page = Answer(EventPageSchema, media=("application/json", "application/x-ndjson"))
 
 
 async def events(request: Request) -> Response:
@@ -38,7 +41,19 @@ async def events(request: Request) -> Response:
     page = await run_in_threadpool(
         list_events, engine, where, cursor=params.get("cursor"), limit=params["limit"]
     )
-    return JSONResponse(page.as_dict())
+    return _page.render(page.as_dict())
 
 
-routes = [Route("/events", events, methods=["GET"], name="list_events")]
+routes = [
+    route(
+        "/events",
+        events,
+        name="list_events",
+        get=Operation(
+            "The project's events, oldest first, a page at a time or as NDJSON",
+            Auth.SECRET_KEY,
+            _page,
+            query=EventQuerySchema,
+        ),
+    )
+]

@@ -8,10 +8,14 @@ from typing import Any
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
 from collector.analytics.flows.queries import FlowFilter
-from collector.analytics.flows.schemas import FlowAnalyticsQuerySchema, StuckQuerySchema
+from collector.analytics.flows.schemas import (
+    FlowAnalyticsQuerySchema,
+    FlowAnalyticsSchema,
+    StuckPageSchema,
+    StuckQuerySchema,
+)
 from collector.analytics.flows.service import (
     STEP_COLUMNS,
     STUCK_COLUMNS,
@@ -23,13 +27,18 @@ from collector.analytics.flows.service import (
 )
 from collector.experiences.service import parse_id
 from collector.kit.auth.guards import project_for_secret_key
-from collector.kit.http.csv import CSV_MEDIA_TYPE, csv_lines, csv_response, wants_csv
+from collector.kit.http.answers import Answer
+from collector.kit.http.csv import CSV_MEDIA_TYPE, CSV_NOTE, csv_lines, csv_response, wants_csv
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 
 _analytics_query = FlowAnalyticsQuerySchema()
 _stuck_query = StuckQuerySchema()
+
+
+_analytics = Answer(FlowAnalyticsSchema, media=("application/json", "text/csv"))
+_stuck = Answer(StuckPageSchema, media=("application/json", "text/csv"))
 
 
 def _filter(project_id: uuid.UUID, request: Request, params: dict[str, Any]) -> FlowFilter:
@@ -52,7 +61,7 @@ async def analytics(request: Request) -> Response:
     if wants_csv(request):
         filename = f"flow-{where.flow_id}.csv"
         return csv_response(filename, STEP_COLUMNS, analytics_rows(result))
-    return JSONResponse(result)
+    return _analytics.render(result)
 
 
 async def stuck(request: Request) -> Response:
@@ -73,10 +82,32 @@ async def stuck(request: Request) -> Response:
             engine, where, days=params["days"], cursor=params.get("cursor"), limit=params["limit"]
         )
     )
-    return JSONResponse(page.as_dict())
+    return _stuck.render(page.as_dict())
 
 
 routes = [
-    Route("/flows/{id}/analytics", analytics, methods=["GET"], name="flow_analytics"),
-    Route("/flows/{id}/stuck", stuck, methods=["GET"], name="flow_stuck"),
+    route(
+        "/flows/{id}/analytics",
+        analytics,
+        name="flow_analytics",
+        get=Operation(
+            "A tour's starts, steps, completions and dismissals, or a checklist's items" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _analytics,
+            query=FlowAnalyticsQuerySchema,
+            errors=(404,),
+        ),
+    ),
+    route(
+        "/flows/{id}/stuck",
+        stuck,
+        name="flow_stuck",
+        get=Operation(
+            "Persons who started a checklist and made no progress for some days" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _stuck,
+            query=StuckQuerySchema,
+            errors=(404,),
+        ),
+    ),
 ]

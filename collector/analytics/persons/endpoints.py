@@ -8,14 +8,18 @@ from datetime import UTC, datetime
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from collector.analytics.persons.export import export_person
+from collector.analytics.persons.schemas import PersonExportSchema, PersonSchema
 from collector.analytics.persons.service import get_person
 from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import text_param
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
+
+_person = Answer(PersonSchema)
+_export = Answer(PersonExportSchema)
 
 
 async def person(request: Request) -> Response:
@@ -23,7 +27,7 @@ async def person(request: Request) -> Response:
     project_id = await run_in_threadpool(project_for_secret_key, engine, request)
     key = text_param(request.path_params["id"])
     found = await run_in_threadpool(get_person, engine, project_id, key)
-    return JSONResponse(found)
+    return _person.render(found)
 
 
 async def export(request: Request) -> Response:
@@ -31,10 +35,30 @@ async def export(request: Request) -> Response:
     project_id = await run_in_threadpool(project_for_secret_key, engine, request)
     key = text_param(request.path_params["id"])
     found = await run_in_threadpool(export_person, engine, project_id, key, datetime.now(UTC))
-    return JSONResponse(found)
+    return _export.render(found)
 
 
 routes = [
-    Route("/persons/{id:path}/export", export, methods=["GET"], name="export_person"),
-    Route("/persons/{id:path}", person, methods=["GET"], name="get_person"),
+    route(
+        "/persons/{id:path}/export",
+        export,
+        name="export_person",
+        get=Operation(
+            "Everything held about a person (right of access)",
+            Auth.SECRET_KEY,
+            _export,
+            errors=(404,),
+        ),
+    ),
+    route(
+        "/persons/{id:path}",
+        person,
+        name="get_person",
+        get=Operation(
+            "A person by user id, anonymous id or person id",
+            Auth.SECRET_KEY,
+            _person,
+            errors=(404,),
+        ),
+    ),
 ]

@@ -23,3 +23,15 @@ class PersonSchema(Schema):
     accounts = fields.List(fields.Nested(AccountRefSchema))
     createdAt = fields.DateTime(metadata={"description": "first seen: the earliest message"})
     updatedAt = fields.DateTime()
+
+
+class PersonExportSchema(Schema):
+    exported_at = fields.DateTime()
+    person = fields.Nested(PersonSchema)
+    events = fields.List(fields.Dict())
+    survey_responses = fields.List(fields.Dict())
+    experience_states = fields.List(fields.Dict())
+    impressions = fields.List(fields.Dict())
+    person_event_days = fields.List(fields.Dict())
+    account_members = fields.List(fields.Dict())
+    webhook_messages = fields.List(fields.Dict())

@@ -5,10 +5,13 @@ from __future__ import annotations
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
 from collector.analytics.responses.queries import ResponseFilter
-from collector.analytics.responses.schemas import ResponseQuerySchema
+from collector.analytics.responses.schemas import (
+    ProgressReportSchema,
+    ResponsePageSchema,
+    ResponseQuerySchema,
+)
 from collector.analytics.responses.service import (
     export_responses,
     flow_progress,
@@ -17,13 +20,20 @@ from collector.analytics.responses.service import (
 )
 from collector.experiences.service import parse_id
 from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.http.answers import Answer
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import PageQuerySchema, parse_query
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 
 _responses_query = ResponseQuerySchema()
 _page_query = PageQuerySchema()
 EXPORT_MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+
+
+_responses = Answer(
+    ResponsePageSchema, media=("application/json", "text/csv", "application/x-ndjson")
+)
+_progress = Answer(ProgressReportSchema)
 
 
 async def responses(request: Request) -> Response:
@@ -51,7 +61,7 @@ async def responses(request: Request) -> Response:
     page = await run_in_threadpool(
         list_responses, engine, where, cursor=params.get("cursor"), limit=params["limit"]
     )
-    return JSONResponse(page.as_dict())
+    return _responses.render(page.as_dict())
 
 
 async def progress(request: Request) -> Response:
@@ -68,10 +78,32 @@ async def progress(request: Request) -> Response:
         cursor=params.get("cursor"),
         limit=params["limit"],
     )
-    return JSONResponse(report)
+    return _progress.render(report)
 
 
 routes = [
-    Route("/surveys/{id}/responses", responses, methods=["GET"], name="survey_responses"),
-    Route("/flows/{id}/progress", progress, methods=["GET"], name="flow_progress"),
+    route(
+        "/surveys/{id}/responses",
+        responses,
+        name="survey_responses",
+        get=Operation(
+            "A survey's typed answers, a page at a time, or all as CSV or NDJSON",
+            Auth.SECRET_KEY,
+            _responses,
+            query=ResponseQuerySchema,
+            errors=(404,),
+        ),
+    ),
+    route(
+        "/flows/{id}/progress",
+        progress,
+        name="flow_progress",
+        get=Operation(
+            "How many people are at each status of a flow, and a page of them",
+            Auth.SECRET_KEY,
+            _progress,
+            query=PageQuerySchema,
+            errors=(404,),
+        ),
+    ),
 ]

@@ -8,10 +8,14 @@ from typing import Any
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
 from collector.analytics.surveys.queries import AnswerFilter
-from collector.analytics.surveys.schemas import ScoresQuerySchema, TextsQuerySchema
+from collector.analytics.surveys.schemas import (
+    ScoresQuerySchema,
+    ScoresSchema,
+    TextAnswerPageSchema,
+    TextsQuerySchema,
+)
 from collector.analytics.surveys.service import (
     TEXT_COLUMNS,
     ScoreQuery,
@@ -24,13 +28,18 @@ from collector.analytics.surveys.service import (
 )
 from collector.experiences.service import parse_id
 from collector.kit.auth.guards import project_for_secret_key
-from collector.kit.http.csv import CSV_MEDIA_TYPE, csv_lines, csv_response, wants_csv
+from collector.kit.http.answers import Answer
+from collector.kit.http.csv import CSV_MEDIA_TYPE, CSV_NOTE, csv_lines, csv_response, wants_csv
+from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query
-from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
 
 _scores_query = ScoresQuerySchema()
 _texts_query = TextsQuerySchema()
+
+
+_scores = Answer(ScoresSchema, media=("application/json", "text/csv"))
+_texts = Answer(TextAnswerPageSchema, media=("application/json", "text/csv"))
 
 
 def _answer_filter(project_id: uuid.UUID, survey_id: uuid.UUID, params: Any) -> AnswerFilter:
@@ -58,7 +67,7 @@ async def scores(request: Request) -> Response:
     if wants_csv(request):
         columns = score_columns(result["type"])
         return csv_response(f"scores-{survey_id}.csv", columns, score_rows(result))
-    return JSONResponse(result)
+    return _scores.render(result)
 
 
 async def texts(request: Request) -> Response:
@@ -78,10 +87,33 @@ async def texts(request: Request) -> Response:
     page = await run_in_threadpool(
         text_answers, engine, where, cursor=params.get("cursor"), limit=params["limit"]
     )
-    return JSONResponse(page.as_dict())
+    return _texts.render(page.as_dict())
 
 
 routes = [
-    Route("/surveys/{id}/scores", scores, methods=["GET"], name="survey_scores"),
-    Route("/surveys/{id}/texts", texts, methods=["GET"], name="survey_texts"),
+    route(
+        "/surveys/{id}/scores",
+        scores,
+        name="survey_scores",
+        get=Operation(
+            "NPS, CSAT or CES with n and a 95% interval, response rate, trend and segments"
+            + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _scores,
+            query=ScoresQuerySchema,
+            errors=(404,),
+        ),
+    ),
+    route(
+        "/surveys/{id}/texts",
+        texts,
+        name="survey_texts",
+        get=Operation(
+            "The open-text answers counted in the score, each with its score" + CSV_NOTE,
+            Auth.SECRET_KEY,
+            _texts,
+            query=TextsQuerySchema,
+            errors=(404,),
+        ),
+    ),
 ]

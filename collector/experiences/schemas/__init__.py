@@ -80,9 +80,34 @@ class ExperienceVersionMetaSchema(Schema):
     created_at = fields.DateTime(metadata={"description": "when this version was made"})
 
 
+def _answered(
+    meta: type[Schema], type_: str, definition: type[ExperienceSchema], role: str
+) -> type[Schema]:
+    """One object with a type's fields and what the collector adds to them (``allOf`` two
+    objects that each refuse unknown properties would refuse every answer), its ``type``
+    told apart from every other type's."""
+    name = definition.__name__.removesuffix("Schema") + role + "Schema"
+    only = fields.String(required=True, validate=validate.OneOf([type_]))
+    return type(name, (meta, definition), {"__module__": __name__, "type": only})
+
+
+RESOURCE_SCHEMAS: Mapping[Kind, Mapping[str, type[Schema]]] = {
+    kind: {t: _answered(ExperienceMetaSchema, t, s, "Resource") for t, s in types.items()}
+    for kind, types in SCHEMAS.items()
+}
+"""How the admin API answers an experience of each type."""
+VERSION_SCHEMAS: Mapping[Kind, Mapping[str, type[Schema]]] = {
+    kind: {t: _answered(ExperienceVersionMetaSchema, t, s, "Version") for t, s in types.items()}
+    for kind, types in SCHEMAS.items()
+}
+"""How the admin API answers one version of an experience of each type."""
+
+
 __all__ = [
     "QUERY_SCHEMAS",
+    "RESOURCE_SCHEMAS",
     "SCHEMAS",
+    "VERSION_SCHEMAS",
     "ExperienceMetaSchema",
     "ExperienceVersionMetaSchema",
     "Kind",

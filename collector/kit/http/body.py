@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import orjson
+from marshmallow import Schema, ValidationError
 from starlette.requests import Request
 
-from collector.kit.errors import MalformedBody, PayloadTooLarge, UnsupportedMediaType
+from collector.kit.errors import (
+    MalformedBody,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/plain", ""})
 # orjson encodes at most 254 levels of arrays and objects; a deeper body could be parsed
@@ -134,3 +143,44 @@ def _check_depth(parsed: Any) -> None:
 async def read_json(request: Request, limit: int) -> Any:
     check_json_content_type(request)
     return parse_json(await read_body(request, limit))
+
+
+@dataclass(frozen=True)
+class JsonBody:
+    """A JSON object body: read within ``limit``, then loaded with ``schema``, the same
+    schema that documents the body in ``/openapi.json``.
+
+    Malformed JSON and a body that is not an object answer 400; a value the schema refuses
+    answers 422 with ``invalid`` as the message and every refused field named. ``document``
+    describes a body marshmallow cannot name, which its service then validates itself.
+    """
+
+    schema: type[Schema] | None = None
+    limit: int = 64 * 1024
+    invalid: str = "invalid body"
+    optional: bool = False
+    document: Mapping[str, Any] | None = None
+
+    @cached_property
+    def _loader(self) -> Schema | None:
+        return None if self.schema is None else self.schema()
+
+    async def read(self, request: Request) -> dict[str, Any]:
+        """The body as a JSON object, not yet validated (an empty optional body is ``{}``)."""
+        if self.optional and request.headers.get("content-length", "0") == "0":
+            return {}
+        body = await read_json(request, self.limit)
+        if not isinstance(body, dict):
+            raise MalformedBody("body must be a JSON object")
+        return body
+
+    async def load(self, request: Request) -> dict[str, Any]:
+        """The body as the schema loads it."""
+        body = await self.read(request)
+        if self._loader is None:
+            return body
+        try:
+            loaded: dict[str, Any] = self._loader.load(body)
+        except ValidationError as error:
+            raise ValidationFailed(self.invalid, fields=error.messages_dict) from None
+        return loaded

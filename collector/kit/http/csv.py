@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_NOTE = "; CSV with format=csv or Accept: text/csv"
+"""Ends the summary of an operation that also answers CSV."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from collector.experiences.schemas import SCHEMAS, Kind
-from collector.openapi import build_spec
 
 EXPERIENCE_COMPONENTS = {
     "Tour",
@@ -25,13 +25,13 @@ EXPERIENCE_COMPONENTS = {
     "Choice",
     "Scale",
     "Audience",
-    "ExperienceMeta",
 }
 
 
-@pytest.fixture(scope="module")
-def spec() -> dict[str, Any]:
-    return build_spec()
+@pytest.fixture
+def spec(client: TestClient) -> dict[str, Any]:
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    return document
 
 
 @pytest.mark.parametrize(
@@ -59,8 +59,18 @@ def test_create_body_is_one_of_the_kind_s_types(spec: dict[str, Any], kind: Kind
 
 def test_create_answers_201_with_the_resource(spec: dict[str, Any]) -> None:
     answer = spec["paths"]["/api/v1/surveys"]["post"]["responses"]["201"]
-    schema = answer["content"]["application/json"]["schema"]
-    assert schema["allOf"][0] == {"$ref": "#/components/schemas/ExperienceMeta"}
+    refs = [item["$ref"] for item in answer["content"]["application/json"]["schema"]["oneOf"]]
+    names = [schema.__name__.removesuffix("Schema") for schema in SCHEMAS["survey"].values()]
+    assert refs == [f"#/components/schemas/{name}Resource" for name in names]
+
+
+def test_a_resource_carries_the_fields_the_collector_adds(spec: dict[str, Any]) -> None:
+    resource = spec["components"]["schemas"]["NpsResource"]
+    assert {"id", "version", "created_at", "updated_at", "scale"} <= set(resource["properties"])
+
+
+def test_a_resource_names_its_one_type(spec: dict[str, Any]) -> None:
+    assert spec["components"]["schemas"]["NpsResource"]["properties"]["type"]["enum"] == ["nps"]
 
 
 def test_experience_schemas_are_components(spec: dict[str, Any]) -> None:

@@ -35,6 +35,14 @@ def test_creating_an_endpoint_answers_its_whsec_secret(
     assert created["event_types"] == ["survey.responded"]
 
 
+def test_an_endpoint_answers_its_failures_in_a_row(
+    client: TestClient, project: CreatedProject
+) -> None:
+    created = create_endpoint(client, project, CRM)
+    shown = client.get(f"{BASE}/{created['id']}", headers=secret_auth(project)).json()
+    assert shown["failed_in_row"] == 0
+
+
 def test_payloads_carry_email_and_name_unless_other_traits_are_chosen(
     client: TestClient, project: CreatedProject
 ) -> None:

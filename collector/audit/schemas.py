@@ -1,0 +1,19 @@
+"""The answer of ``GET /api/v1/audit``."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class AuditEntrySchema(Schema):
+    actor = fields.String(metadata={"description": "prefix of the key that made the change"})
+    action = fields.String()
+    target = fields.String(allow_none=True)
+    details = fields.Dict()
+    at = fields.DateTime()
+
+
+class AuditPageSchema(Schema):
+    data = fields.List(fields.Nested(AuditEntrySchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True)

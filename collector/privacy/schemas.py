@@ -1,0 +1,28 @@
+"""The query and the answer of ``DELETE /api/v1/persons/{id}``."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields
+
+
+class ErasureQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    suppress = fields.Boolean(
+        load_default=False,
+        truthy={"true"},
+        falsy={"false"},
+        metadata={"description": "also drop this person's future events (delete and suppress)"},
+    )
+
+
+class ErasureSchema(Schema):
+    erased = fields.Boolean()
+    ids = fields.Integer(metadata={"description": "how many linked ids the person had"})
+    rows = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "rows deleted, per table"},
+    )
+    suppressed = fields.Boolean()
