@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -27,7 +28,7 @@ from collector.ingest import endpoints as ingest_endpoints
 from collector.kit.db.engine import build_engine
 from collector.kit.http.error_handlers import EXCEPTION_HANDLERS
 from collector.kit.http.faults import FAULT_HANDLERS
-from collector.kit.http.openapi import openapi_route
+from collector.kit.http.openapi import build_document, openapi_route
 from collector.kit.http.requests import RequestMiddleware
 from collector.kit.http.state import AppState
 from collector.kit.settings import Settings
@@ -57,16 +58,11 @@ def _browser_cors(settings: Settings) -> Middleware:
     )
 
 
-def create_app(settings: Settings) -> Starlette:
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
-        engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
-        try:
-            async with serve_jobs(settings, engine):
-                yield {"settings": settings, "engine": engine}
-        finally:
-            engine.dispose()
+TITLE = "Waypost collector"
 
+
+def build_routes(settings: Settings) -> list[BaseRoute]:
+    """Every route, ``/openapi.json`` included, with the middleware of each mount."""
     routes: list[BaseRoute] = [
         *health.routes,
         Mount(
@@ -100,9 +96,27 @@ def create_app(settings: Settings) -> Starlette:
         *dashboard_endpoints.routes,
         *sdkfiles_endpoints.routes,
     ]
-    routes.append(openapi_route(routes, title="Waypost collector", version=__version__))
+    routes.append(openapi_route(routes, title=TITLE, version=__version__))
+    return routes
+
+
+def openapi_document(settings: Settings) -> dict[str, Any]:
+    """The document ``/openapi.json`` answers, without a server."""
+    return build_document(build_routes(settings), title=TITLE, version=__version__)
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
+        engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
+        try:
+            async with serve_jobs(settings, engine):
+                yield {"settings": settings, "engine": engine}
+        finally:
+            engine.dispose()
+
     return Starlette(
-        routes=routes,
+        routes=build_routes(settings),
         lifespan=lifespan,
         exception_handlers={**EXCEPTION_HANDLERS, **FAULT_HANDLERS},
         middleware=[Middleware(RequestMiddleware)],

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.applications import Starlette
 
+from collector import app as application
 from collector.analytics.accounts.health_changes import Evaluation, evaluate_projects
 from collector.app import create_app
 from collector.dashboard.users import add_membership, create_user, normalise_email
@@ -33,7 +34,6 @@ from collector.kit.errors import WaypostError
 from collector.kit.logs import log_config
 from collector.kit.metrics import prepare_metrics_directory
 from collector.kit.settings import Settings, SettingsError
-from collector.openapi import build_spec
 from collector.privacy.expiry import apply_retention
 from collector.projects.service import (
     CreatedProject,
@@ -214,7 +214,7 @@ def migrate(database_url: str | None) -> None:
 def openapi_document() -> None:
     """Print the API's OpenAPI document, as ``/openapi.json`` answers it, without a server:
     what the dashboard's TypeScript types are generated from."""
-    click.echo(json.dumps(build_spec(), indent=2))
+    click.echo(json.dumps(application.openapi_document(Settings()), indent=2))
 
 
 @main.command()

@@ -5,16 +5,48 @@
 
 
 export interface paths {
+  "/health": {
+    /** The process is up */
+    get: {
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Status"];
+          };
+        };
+      };
+    };
+  };
+  "/ready": {
+    /** The database is reachable and migrated (503 otherwise) */
+    get: {
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Status"];
+          };
+        };
+        /** @description not ready, and why */
+        503: {
+          content: {
+            "application/json": components["schemas"]["Status"];
+          };
+        };
+      };
+    };
+  };
   "/v1/batch": {
     /** Store several Segment messages; each invalid one is named */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["Batch"];
         };
       };
       responses: {
-        /** @description stored */
+        /** @description stored; each invalid message is named */
         200: {
           content: {
             "application/json": components["schemas"]["IngestResult"];
@@ -33,6 +65,12 @@ export interface paths {
           };
         };
         /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
         413: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -46,6 +84,12 @@ export interface paths {
         };
         /** @description refused */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -56,13 +100,13 @@ export interface paths {
   "/v1/track": {
     /** Store one track call */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["Track"];
         };
       };
       responses: {
-        /** @description stored */
+        /** @description stored; each invalid message is named */
         200: {
           content: {
             "application/json": components["schemas"]["IngestResult"];
@@ -81,6 +125,12 @@ export interface paths {
           };
         };
         /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
         413: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -94,6 +144,12 @@ export interface paths {
         };
         /** @description refused */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -104,13 +160,13 @@ export interface paths {
   "/v1/identify": {
     /** Store one identify call */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["Identify"];
         };
       };
       responses: {
-        /** @description stored */
+        /** @description stored; each invalid message is named */
         200: {
           content: {
             "application/json": components["schemas"]["IngestResult"];
@@ -129,6 +185,12 @@ export interface paths {
           };
         };
         /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
         413: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -142,6 +204,12 @@ export interface paths {
         };
         /** @description refused */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -152,13 +220,13 @@ export interface paths {
   "/v1/group": {
     /** Store one group call */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["Group"];
         };
       };
       responses: {
-        /** @description stored */
+        /** @description stored; each invalid message is named */
         200: {
           content: {
             "application/json": components["schemas"]["IngestResult"];
@@ -177,6 +245,12 @@ export interface paths {
           };
         };
         /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
         413: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -190,6 +264,12 @@ export interface paths {
         };
         /** @description refused */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -200,13 +280,13 @@ export interface paths {
   "/v1/page": {
     /** Store one page call */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["Page"];
         };
       };
       responses: {
-        /** @description stored */
+        /** @description stored; each invalid message is named */
         200: {
           content: {
             "application/json": components["schemas"]["IngestResult"];
@@ -225,6 +305,12 @@ export interface paths {
           };
         };
         /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
         413: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -238,6 +324,12 @@ export interface paths {
         };
         /** @description refused */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -248,13 +340,13 @@ export interface paths {
   "/v1/screen": {
     /** Store one screen call */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["Screen"];
         };
       };
       responses: {
-        /** @description stored */
+        /** @description stored; each invalid message is named */
         200: {
           content: {
             "application/json": components["schemas"]["IngestResult"];
@@ -273,6 +365,12 @@ export interface paths {
           };
         };
         /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
         413: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -286,6 +384,12 @@ export interface paths {
         };
         /** @description refused */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -296,13 +400,13 @@ export interface paths {
   "/v1/alias": {
     /** Store one alias call */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["Alias"];
         };
       };
       responses: {
-        /** @description stored */
+        /** @description stored; each invalid message is named */
         200: {
           content: {
             "application/json": components["schemas"]["IngestResult"];
@@ -321,6 +425,12 @@ export interface paths {
           };
         };
         /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
         413: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -334,6 +444,60 @@ export interface paths {
         };
         /** @description refused */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/flows": {
+    /** The live flows and surveys this person is eligible for now */
+    get: {
+      parameters: {
+        query?: {
+          url?: string;
+          locale?: string;
+          sessionId?: string;
+          userId?: string;
+          anonymousId?: string;
+          identityHash?: string;
+          writeKey?: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Delivery"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -357,10 +521,11 @@ export interface paths {
         };
       };
       responses: {
-        /** @description a page */
+        /** @description ok */
         200: {
           content: {
             "application/json": components["schemas"]["EventPage"];
+            "application/x-ndjson": string;
           };
         };
         /** @description refused */
@@ -381,6 +546,770 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/flows": {
+    /** The project's flows, oldest first; archived ones if asked by status */
+    get: {
+      parameters: {
+        query?: {
+          status?: "draft" | "live" | "paused" | "archived";
+          type?: "tour" | "checklist" | "announcement" | "hotspot" | "resource_center";
+        };
+      };
+      responses: {
+        /** @description every matching flow */
+        200: {
+          content: {
+            "application/json": {
+              data: (components["schemas"]["TourResource"] | components["schemas"]["ChecklistResource"] | components["schemas"]["AnnouncementResource"] | components["schemas"]["HotspotResource"] | components["schemas"]["ResourceCenterResource"])[];
+            };
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Create a flow; its type names the fields it takes */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["Tour"] | components["schemas"]["Checklist"] | components["schemas"]["Announcement"] | components["schemas"]["Hotspot"] | components["schemas"]["ResourceCenter"];
+        };
+      };
+      responses: {
+        /** @description created, as version 1 */
+        201: {
+          content: {
+            "application/json": components["schemas"]["TourResource"] | components["schemas"]["ChecklistResource"] | components["schemas"]["AnnouncementResource"] | components["schemas"]["HotspotResource"] | components["schemas"]["ResourceCenterResource"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/flows/{id}": {
+    /** One flow */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the flow */
+        200: {
+          content: {
+            "application/json": components["schemas"]["TourResource"] | components["schemas"]["ChecklistResource"] | components["schemas"]["AnnouncementResource"] | components["schemas"]["HotspotResource"] | components["schemas"]["ResourceCenterResource"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Archive a flow; its answers and progress are kept */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the flow */
+        200: {
+          content: {
+            "application/json": components["schemas"]["TourResource"] | components["schemas"]["ChecklistResource"] | components["schemas"]["AnnouncementResource"] | components["schemas"]["HotspotResource"] | components["schemas"]["ResourceCenterResource"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Change fields of a flow; a change of content makes a new version */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description the flow */
+        200: {
+          content: {
+            "application/json": components["schemas"]["TourResource"] | components["schemas"]["ChecklistResource"] | components["schemas"]["AnnouncementResource"] | components["schemas"]["HotspotResource"] | components["schemas"]["ResourceCenterResource"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/flows/{id}/versions/{version}": {
+    /** A flow as it was at one version */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+          version: number;
+        };
+      };
+      responses: {
+        /** @description that version */
+        200: {
+          content: {
+            "application/json": components["schemas"]["TourVersion"] | components["schemas"]["ChecklistVersion"] | components["schemas"]["AnnouncementVersion"] | components["schemas"]["HotspotVersion"] | components["schemas"]["ResourceCenterVersion"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/surveys": {
+    /** The project's surveys, oldest first; archived ones if asked by status */
+    get: {
+      parameters: {
+        query?: {
+          status?: "draft" | "live" | "paused" | "archived";
+          type?: "nps" | "csat" | "ces";
+        };
+      };
+      responses: {
+        /** @description every matching survey */
+        200: {
+          content: {
+            "application/json": {
+              data: (components["schemas"]["NpsResource"] | components["schemas"]["CsatResource"] | components["schemas"]["CesResource"])[];
+            };
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Create a survey; its type names the fields it takes */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["Nps"] | components["schemas"]["Csat"] | components["schemas"]["Ces"];
+        };
+      };
+      responses: {
+        /** @description created, as version 1 */
+        201: {
+          content: {
+            "application/json": components["schemas"]["NpsResource"] | components["schemas"]["CsatResource"] | components["schemas"]["CesResource"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/surveys/{id}": {
+    /** One survey */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the survey */
+        200: {
+          content: {
+            "application/json": components["schemas"]["NpsResource"] | components["schemas"]["CsatResource"] | components["schemas"]["CesResource"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Archive a survey; its answers and progress are kept */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the survey */
+        200: {
+          content: {
+            "application/json": components["schemas"]["NpsResource"] | components["schemas"]["CsatResource"] | components["schemas"]["CesResource"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Change fields of a survey; a change of content makes a new version */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description the survey */
+        200: {
+          content: {
+            "application/json": components["schemas"]["NpsResource"] | components["schemas"]["CsatResource"] | components["schemas"]["CesResource"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/surveys/{id}/versions/{version}": {
+    /** A survey as it was at one version */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+          version: number;
+        };
+      };
+      responses: {
+        /** @description that version */
+        200: {
+          content: {
+            "application/json": components["schemas"]["NpsVersion"] | components["schemas"]["CsatVersion"] | components["schemas"]["CesVersion"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/surveys/{id}/responses": {
+    /** A survey's typed answers, a page at a time, or all as CSV or NDJSON */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          limit?: number;
+          cursor?: string;
+          version?: number;
+          eligible?: boolean;
+          format?: "json" | "ndjson" | "csv";
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ResponsePage"];
+            "text/csv": string;
+            "application/x-ndjson": string;
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/flows/{id}/progress": {
+    /** How many people are at each status of a flow, and a page of them */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ProgressReport"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/persons/{id}/eligibility": {
+    /** Every live experience with the decision for this person, and why */
+    get: {
+      parameters: {
+        query?: {
+          url?: string;
+          locale?: string;
+          sessionId?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["EligibilityReport"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
   };
@@ -393,7 +1322,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description the person */
+        /** @description ok */
         200: {
           content: {
             "application/json": components["schemas"]["Person"];
@@ -413,6 +1342,12 @@ export interface paths {
         };
         /** @description refused */
         404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -470,579 +1405,10 @@ export interface paths {
       };
     };
   };
-  "/api/v1/flows": {
-    /** The project's flows, oldest first; archived ones if asked by status */
+  "/api/v1/persons/{id}/export": {
+    /** Everything held about a person (right of access) */
     get: {
       parameters: {
-        query?: {
-          status?: "draft" | "live" | "paused" | "archived";
-          type?: "tour" | "checklist" | "announcement" | "hotspot" | "resource_center";
-        };
-      };
-      responses: {
-        /** @description every matching flow */
-        200: {
-          content: {
-            "application/json": {
-              data?: (components["schemas"]["ExperienceMeta"] & (components["schemas"]["Tour"] | components["schemas"]["Checklist"] | components["schemas"]["Announcement"] | components["schemas"]["Hotspot"] | components["schemas"]["ResourceCenter"]))[];
-            };
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Create a flow; its type names the fields it takes */
-    post: {
-      requestBody?: {
-        content: {
-          "application/json": components["schemas"]["Tour"] | components["schemas"]["Checklist"] | components["schemas"]["Announcement"] | components["schemas"]["Hotspot"] | components["schemas"]["ResourceCenter"];
-        };
-      };
-      responses: {
-        /** @description created, as version 1 */
-        201: {
-          content: {
-            "application/json": components["schemas"]["ExperienceMeta"] & (components["schemas"]["Tour"] | components["schemas"]["Checklist"] | components["schemas"]["Announcement"] | components["schemas"]["Hotspot"] | components["schemas"]["ResourceCenter"]);
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        413: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        415: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/flows/{id}": {
-    /** One flow */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description the flow */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ExperienceMeta"] & (components["schemas"]["Tour"] | components["schemas"]["Checklist"] | components["schemas"]["Announcement"] | components["schemas"]["Hotspot"] | components["schemas"]["ResourceCenter"]);
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Archive a flow; its answers and progress are kept */
-    delete: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description the flow */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ExperienceMeta"] & (components["schemas"]["Tour"] | components["schemas"]["Checklist"] | components["schemas"]["Announcement"] | components["schemas"]["Hotspot"] | components["schemas"]["ResourceCenter"]);
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Change fields of a flow; a change of content makes a new version */
-    patch: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody?: {
-        content: {
-          "application/json": Record<string, never>;
-        };
-      };
-      responses: {
-        /** @description the flow */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ExperienceMeta"] & (components["schemas"]["Tour"] | components["schemas"]["Checklist"] | components["schemas"]["Announcement"] | components["schemas"]["Hotspot"] | components["schemas"]["ResourceCenter"]);
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        413: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        415: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/flows/{id}/versions/{version}": {
-    /** A flow as it was at one version */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-          version: number;
-        };
-      };
-      responses: {
-        /** @description that version */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ExperienceVersionMeta"] & (components["schemas"]["Tour"] | components["schemas"]["Checklist"] | components["schemas"]["Announcement"] | components["schemas"]["Hotspot"] | components["schemas"]["ResourceCenter"]);
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/surveys": {
-    /** The project's surveys, oldest first; archived ones if asked by status */
-    get: {
-      parameters: {
-        query?: {
-          status?: "draft" | "live" | "paused" | "archived";
-          type?: "nps" | "csat" | "ces";
-        };
-      };
-      responses: {
-        /** @description every matching survey */
-        200: {
-          content: {
-            "application/json": {
-              data?: (components["schemas"]["ExperienceMeta"] & (components["schemas"]["Nps"] | components["schemas"]["Csat"] | components["schemas"]["Ces"]))[];
-            };
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Create a survey; its type names the fields it takes */
-    post: {
-      requestBody?: {
-        content: {
-          "application/json": components["schemas"]["Nps"] | components["schemas"]["Csat"] | components["schemas"]["Ces"];
-        };
-      };
-      responses: {
-        /** @description created, as version 1 */
-        201: {
-          content: {
-            "application/json": components["schemas"]["ExperienceMeta"] & (components["schemas"]["Nps"] | components["schemas"]["Csat"] | components["schemas"]["Ces"]);
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        413: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        415: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/surveys/{id}": {
-    /** One survey */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description the survey */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ExperienceMeta"] & (components["schemas"]["Nps"] | components["schemas"]["Csat"] | components["schemas"]["Ces"]);
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Archive a survey; its answers and progress are kept */
-    delete: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description the survey */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ExperienceMeta"] & (components["schemas"]["Nps"] | components["schemas"]["Csat"] | components["schemas"]["Ces"]);
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Change fields of a survey; a change of content makes a new version */
-    patch: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody?: {
-        content: {
-          "application/json": Record<string, never>;
-        };
-      };
-      responses: {
-        /** @description the survey */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ExperienceMeta"] & (components["schemas"]["Nps"] | components["schemas"]["Csat"] | components["schemas"]["Ces"]);
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        413: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        415: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/surveys/{id}/versions/{version}": {
-    /** A survey as it was at one version */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-          version: number;
-        };
-      };
-      responses: {
-        /** @description that version */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ExperienceVersionMeta"] & (components["schemas"]["Nps"] | components["schemas"]["Csat"] | components["schemas"]["Ces"]);
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/v1/flows": {
-    /** The live flows and surveys this person is eligible for now */
-    get: {
-      parameters: {
-        query?: {
-          url?: string;
-          locale?: string;
-          sessionId?: string;
-          userId?: string;
-          anonymousId?: string;
-          identityHash?: string;
-          writeKey?: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["Delivery"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/persons/{id}/eligibility": {
-    /** Every live experience with the decision for this person, and why */
-    get: {
-      parameters: {
-        query?: {
-          url?: string;
-          locale?: string;
-          sessionId?: string;
-        };
         path: {
           id: string;
         };
@@ -1051,7 +1417,50 @@ export interface paths {
         /** @description ok */
         200: {
           content: {
-            "application/json": components["schemas"]["EligibilityReport"];
+            "application/json": components["schemas"]["PersonExport"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/audit": {
+    /** Who changed what, and who was erased, oldest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AuditPage"];
           };
         };
         /** @description refused */
@@ -1073,7 +1482,7 @@ export interface paths {
           };
         };
         /** @description refused */
-        404: {
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1103,11 +1512,17 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     /** Change the project's settings */
     patch: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["ProjectUpdate"];
         };
@@ -1138,36 +1553,76 @@ export interface paths {
           };
         };
         /** @description refused */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
         422: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
   };
-  "/api/v1/surveys/{id}/responses": {
-    /** A survey's typed answers, a page at a time, or all as CSV or NDJSON */
+  "/api/v1/project/keys": {
+    /** The project's working keys (current and rotated out), by their first characters */
     get: {
-      parameters: {
-        query?: {
-          from?: string;
-          to?: string;
-          limit?: number;
-          cursor?: string;
-          version?: number;
-          eligible?: boolean;
-          format?: "json" | "ndjson" | "csv";
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ApiKeyList"];
+          };
         };
-        path: {
-          id: string;
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/project/keys/rotate": {
+    /** New keys, shown once; the old ones keep working for the grace period */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["KeyRotation"];
         };
       };
       responses: {
         /** @description ok */
         200: {
           content: {
-            "application/json": components["schemas"]["ResponsePage"];
+            "application/json": components["schemas"]["RotatedKeys"];
           };
         };
         /** @description refused */
@@ -1189,89 +1644,28 @@ export interface paths {
           };
         };
         /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/flows/{id}/progress": {
-    /** How many people are at each status of a flow, and a page of them */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-        };
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ProgressReport"];
-          };
-        };
-        /** @description refused */
-        400: {
+        413: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
         };
         /** @description refused */
-        401: {
+        415: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
         };
         /** @description refused */
-        403: {
+        422: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
         };
         /** @description refused */
-        404: {
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
-        };
-      };
-    };
-  };
-  "/health": {
-    /** The process is up */
-    get: {
-      responses: {
-        /** @description ok */
-        200: {
-          content: never;
-        };
-      };
-    };
-  };
-  "/ready": {
-    /** The database is reachable and migrated (503 otherwise) */
-    get: {
-      responses: {
-        /** @description ok */
-        200: {
-          content: never;
-        };
-      };
-    };
-  };
-  "/openapi.json": {
-    /** This document */
-    get: {
-      responses: {
-        /** @description ok */
-        200: {
-          content: never;
         };
       };
     };
@@ -1299,7 +1693,7 @@ export interface paths {
         /** @description ok */
         200: {
           content: {
-            "application/json": components["schemas"]["SurveyScores"];
+            "application/json": components["schemas"]["Scores"];
             "text/csv": string;
           };
         };
@@ -1323,6 +1717,12 @@ export interface paths {
         };
         /** @description refused */
         404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1380,15 +1780,21 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
   };
   "/api/v1/analytics/funnel": {
     /** Persons and times per funnel step, per breakdown value; CSV with format=csv or Accept: text/csv */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
-          "application/json": components["schemas"]["FunnelQuery"];
+          "application/json": components["schemas"]["Funnel"];
         };
       };
       responses: {
@@ -1431,6 +1837,12 @@ export interface paths {
         };
         /** @description refused */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1491,19 +1903,7 @@ export interface paths {
           };
         };
         /** @description refused */
-        413: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        415: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1512,9 +1912,9 @@ export interface paths {
     };
     /** Who reached a funnel step (and, with dropped, went no further); CSV with format=csv or Accept: text/csv */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
-          "application/json": components["schemas"]["FunnelPersonsQuery"];
+          "application/json": components["schemas"]["FunnelPersons"];
         };
       };
       responses: {
@@ -1561,15 +1961,21 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
   };
   "/api/v1/analytics/ttv": {
     /** Time from start to first value: median, p90, shares, histogram, cohorts; CSV with format=csv or Accept: text/csv */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
-          "application/json": components["schemas"]["TimeToValueQuery"];
+          "application/json": components["schemas"]["TimeToValue"];
         };
       };
       responses: {
@@ -1616,15 +2022,21 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
   };
   "/api/v1/analytics/retention": {
     /** Cohorts by start period, returning per period since; CSV with format=csv or Accept: text/csv */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
-          "application/json": components["schemas"]["RetentionQuery"];
+          "application/json": components["schemas"]["Retention"];
         };
       };
       responses: {
@@ -1671,6 +2083,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
   };
@@ -1696,11 +2114,17 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     /** Save a funnel under a name unique in the project */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["SavedFunnelBody"];
         };
@@ -1754,6 +2178,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
   };
@@ -1790,6 +2220,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     /** Replace a saved funnel's name and definition */
@@ -1799,7 +2235,7 @@ export interface paths {
           id: string;
         };
       };
-      requestBody?: {
+      requestBody: {
         content: {
           "application/json": components["schemas"]["SavedFunnelBody"];
         };
@@ -1859,6 +2295,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
     /** Delete a saved funnel */
@@ -1869,7 +2311,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description ok */
+        /** @description deleted */
         204: {
           content: never;
         };
@@ -1887,6 +2329,12 @@ export interface paths {
         };
         /** @description refused */
         404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1913,7 +2361,7 @@ export interface paths {
         /** @description ok */
         200: {
           content: {
-            "application/json": components["schemas"]["AccountHealthPage"];
+            "application/json": components["schemas"]["HealthPage"];
             "text/csv": string;
           };
         };
@@ -1931,6 +2379,12 @@ export interface paths {
         };
         /** @description refused */
         403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1956,7 +2410,7 @@ export interface paths {
         /** @description ok */
         200: {
           content: {
-            "application/json": components["schemas"]["AccountHealthPage"];
+            "application/json": components["schemas"]["HealthPage"];
             "text/csv": string;
           };
         };
@@ -1974,6 +2428,12 @@ export interface paths {
         };
         /** @description refused */
         403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -2020,6 +2480,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
       };
     };
   };
@@ -2046,7 +2512,7 @@ export interface paths {
         /** @description ok */
         200: {
           content: {
-            "application/json": components["schemas"]["Account"];
+            "application/json": components["schemas"]["AccountDetail"];
           };
         };
         /** @description refused */
@@ -2067,8 +2533,14 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description no such account in this project */
+        /** @description refused */
         404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -2121,6 +2593,12 @@ export interface paths {
         };
         /** @description refused */
         404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -2179,6 +2657,557 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/event-types": {
+    /** The event catalogue */
+    get: {
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["EventTypeList"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/endpoints": {
+    /** Every webhook endpoint of the project */
+    get: {
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["EndpointList"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Add an endpoint; the answer shows its signing secret, once */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["EndpointCreate"];
+        };
+      };
+      responses: {
+        /** @description ok */
+        201: {
+          content: {
+            "application/json": components["schemas"]["EndpointCreated"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/endpoints/{id}": {
+    /** One endpoint */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Endpoint"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Remove an endpoint and its delivery log */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description deleted */
+        204: {
+          content: never;
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Change an endpoint; enabling it again clears its run of failures */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["EndpointUpdate"];
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Endpoint"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/endpoints/{id}/rotate-secret": {
+    /** A new signing secret; the old one keeps signing during the grace period */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody?: {
+        content: {
+          "application/json": components["schemas"]["Rotate"];
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Secret"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/endpoints/{id}/replay": {
+    /** Send again the endpoint's messages written since a time */
+    post: {
+      parameters: {
+        query: {
+          since: string;
+          status?: "pending" | "delivered" | "failed";
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        202: {
+          content: {
+            "application/json": components["schemas"]["Replayed"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/messages": {
+    /** The delivery log, oldest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+          endpoint_id?: string;
+          event_type?: "account.health_changed" | "checklist.completed" | "event.tracked" | "flow.completed" | "flow.dismissed" | "person.identified" | "survey.detractor" | "survey.responded";
+          status?: "pending" | "delivered" | "failed";
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["MessagePage"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/messages/{id}/attempts": {
+    /** Every try at delivering a message */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AttemptPage"];
+          };
+        };
+        /** @description refused */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/messages/{id}/replay": {
+    /** Send a message again, with the same webhook-id */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description ok */
+        202: {
+          content: {
+            "application/json": components["schemas"]["Message"];
+          };
+        };
+        /** @description refused */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description refused */
+        429: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/metrics": {
+    /** Prometheus metrics of every worker */
+    get: {
+      responses: {
+        /** @description Prometheus text format */
+        200: {
+          content: {
+            "text/plain": string;
+          };
+        };
       };
     };
   };
@@ -2202,9 +3231,9 @@ export interface paths {
     };
     /** Sign in to the dashboard; sets the session cookie */
     post: {
-      requestBody?: {
+      requestBody: {
         content: {
-          "application/json": components["schemas"]["DashboardSignIn"];
+          "application/json": components["schemas"]["SignIn"];
         };
       };
       responses: {
@@ -2335,565 +3364,11 @@ export interface paths {
       };
     };
   };
-  "/api/v1/audit": {
-    /** Who changed what, and who was erased, oldest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["AuditPage"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        429: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/metrics": {
-    /** Prometheus metrics of every worker */
-    get: {
-      responses: {
-        /** @description Prometheus text format */
-        200: {
-          content: {
-            "text/plain": string;
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/persons/{id}/export": {
-    /** Everything held about a person (right of access) */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["PersonExport"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        429: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/webhooks/endpoints": {
-    /** Every webhook endpoint of the project */
-    get: {
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["WebhookEndpointList"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Add an endpoint; the answer shows its signing secret, once */
-    post: {
-      requestBody?: {
-        content: {
-          "application/json": components["schemas"]["WebhookEndpointCreate"];
-        };
-      };
-      responses: {
-        /** @description ok */
-        201: {
-          content: {
-            "application/json": components["schemas"]["WebhookEndpointCreated"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/webhooks/endpoints/{id}": {
-    /** One endpoint */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["WebhookEndpoint"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Remove an endpoint and its delivery log */
-    delete: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        204: {
-          content: never;
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Change an endpoint; enabling it again clears its run of failures */
-    patch: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody?: {
-        content: {
-          "application/json": components["schemas"]["WebhookEndpointUpdate"];
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["WebhookEndpoint"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/webhooks/endpoints/{id}/rotate-secret": {
-    /** A new signing secret; the old one keeps signing during the grace period */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      requestBody?: {
-        content: {
-          "application/json": components["schemas"]["WebhookRotate"];
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["WebhookSecret"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/webhooks/endpoints/{id}/replay": {
-    /** Send again the endpoint's messages written since a time */
-    post: {
-      parameters: {
-        query: {
-          since: string;
-          status?: "pending" | "delivered" | "failed";
-        };
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        202: {
-          content: {
-            "application/json": components["schemas"]["WebhookReplayed"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/webhooks/messages": {
-    /** The delivery log, oldest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          endpoint_id?: string;
-          event_type?: "account.health_changed" | "checklist.completed" | "event.tracked" | "flow.completed" | "flow.dismissed" | "person.identified" | "survey.detractor" | "survey.responded";
-          status?: "pending" | "delivered" | "failed";
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["WebhookMessagePage"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/webhooks/messages/{id}/attempts": {
-    /** Every try at delivering a message */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-        };
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["WebhookAttemptPage"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/webhooks/messages/{id}/replay": {
-    /** Send a message again, with the same webhook-id */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description ok */
-        202: {
-          content: {
-            "application/json": components["schemas"]["WebhookMessage"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/webhooks/event-types": {
-    /** The event catalogue */
-    get: {
-      responses: {
-        /** @description ok */
-        200: {
-          content: {
-            "application/json": components["schemas"]["WebhookEventTypeList"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/sdk/{name}": {
-    /** The browser SDK */
-    get: {
-      parameters: {
-        path: {
-          /** @description waypost.js (script), waypost.mjs (module), their .map, or waypost-<version>.js and .mjs (cached for a year) */
-          name: string;
-        };
-      };
-      responses: {
-        /** @description the file (JavaScript, CSS or a source map) */
-        200: {
-          content: {
-            "text/javascript": string;
-          };
-        };
-        /** @description no such file, or not built */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
   "/sdk/widgets/{path}": {
-    /** The widgets add-on the SDK loads when an experience is due */
+    /** The widgets add-on the SDK loads when an experience is due: tour.js, checklist.js, survey.js, widgets.css… */
     get: {
       parameters: {
         path: {
-          /** @description tour.js, checklist.js, survey.js, widgets.css, … */
           path: string;
         };
       };
@@ -2904,7 +3379,7 @@ export interface paths {
             "text/javascript": string;
           };
         };
-        /** @description no such file, or not built */
+        /** @description refused */
         404: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -2913,24 +3388,23 @@ export interface paths {
       };
     };
   };
-  "/api/v1/project/keys": {
-    /** The project's working keys (current and rotated out), by their first characters */
+  "/sdk/{name}": {
+    /** The browser SDK: waypost.js (script), waypost.mjs (module), their .map, or waypost-<version>.js and .mjs (cached for a year) */
     get: {
+      parameters: {
+        path: {
+          name: string;
+        };
+      };
       responses: {
-        /** @description ok */
+        /** @description the file (JavaScript, CSS or a source map) */
         200: {
           content: {
-            "application/json": components["schemas"]["ApiKeyList"];
+            "text/javascript": string;
           };
         };
         /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
+        404: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -2938,55 +3412,14 @@ export interface paths {
       };
     };
   };
-  "/api/v1/project/keys/rotate": {
-    /** New keys, shown once; the old ones keep working for the grace period */
-    post: {
-      requestBody?: {
-        content: {
-          "application/json": components["schemas"]["KeyRotation"];
-        };
-      };
+  "/openapi.json": {
+    /** This document */
+    get: {
       responses: {
-        /** @description ok */
+        /** @description this document, OpenAPI 3.1 */
         200: {
           content: {
-            "application/json": components["schemas"]["RotatedKeys"];
-          };
-        };
-        /** @description refused */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        413: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        415: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description refused */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
+            "application/json": Record<string, never>;
           };
         };
       };
@@ -2998,12 +3431,28 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    ErrorBody: {
+      code: string;
+      message: string;
+      fields?: {
+        [key: string]: unknown;
+      };
+    };
+    Error: {
+      error: components["schemas"]["ErrorBody"];
+    };
+    Status: {
+      /** @description ok, ready or unavailable */
+      status: string;
+      /** @description why the collector cannot serve yet */
+      reason?: string;
+    };
     Batch: {
       batch: {
           [key: string]: unknown;
         }[];
       /** Format: date-time */
-      sentAt?: string | null;
+      sentAt?: string;
       context?: {
         [key: string]: unknown;
       } | null;
@@ -3022,6 +3471,150 @@ export interface components {
       rejected_count?: number;
       /** @description messages of erased, suppressed ids, dropped on purpose */
       suppressed?: number;
+    };
+    Track: {
+      /** @enum {string} */
+      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
+      messageId?: string;
+      userId?: string;
+      anonymousId?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      /** Format: date-time */
+      originalTimestamp?: string;
+      /** Format: date-time */
+      sentAt?: string;
+      context?: {
+        [key: string]: unknown;
+      } | null;
+      integrations?: {
+        [key: string]: unknown;
+      } | null;
+      event: string;
+      properties?: {
+        [key: string]: unknown;
+      } | null;
+    };
+    Identify: {
+      /** @enum {string} */
+      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
+      messageId?: string;
+      userId?: string;
+      anonymousId?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      /** Format: date-time */
+      originalTimestamp?: string;
+      /** Format: date-time */
+      sentAt?: string;
+      context?: {
+        [key: string]: unknown;
+      } | null;
+      integrations?: {
+        [key: string]: unknown;
+      } | null;
+      traits?: {
+        [key: string]: unknown;
+      } | null;
+    };
+    Group: {
+      /** @enum {string} */
+      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
+      messageId?: string;
+      userId?: string;
+      anonymousId?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      /** Format: date-time */
+      originalTimestamp?: string;
+      /** Format: date-time */
+      sentAt?: string;
+      context?: {
+        [key: string]: unknown;
+      } | null;
+      integrations?: {
+        [key: string]: unknown;
+      } | null;
+      groupId: string;
+      traits?: {
+        [key: string]: unknown;
+      } | null;
+    };
+    Page: {
+      /** @enum {string} */
+      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
+      messageId?: string;
+      userId?: string;
+      anonymousId?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      /** Format: date-time */
+      originalTimestamp?: string;
+      /** Format: date-time */
+      sentAt?: string;
+      context?: {
+        [key: string]: unknown;
+      } | null;
+      integrations?: {
+        [key: string]: unknown;
+      } | null;
+      name?: string | null;
+      category?: string | null;
+      properties?: {
+        [key: string]: unknown;
+      } | null;
+    };
+    Screen: {
+      /** @enum {string} */
+      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
+      messageId?: string;
+      userId?: string;
+      anonymousId?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      /** Format: date-time */
+      originalTimestamp?: string;
+      /** Format: date-time */
+      sentAt?: string;
+      context?: {
+        [key: string]: unknown;
+      } | null;
+      integrations?: {
+        [key: string]: unknown;
+      } | null;
+      name?: string | null;
+      category?: string | null;
+      properties?: {
+        [key: string]: unknown;
+      } | null;
+    };
+    Alias: {
+      /** @enum {string} */
+      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
+      messageId?: string;
+      userId: string;
+      anonymousId?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      /** Format: date-time */
+      originalTimestamp?: string;
+      /** Format: date-time */
+      sentAt?: string;
+      context?: {
+        [key: string]: unknown;
+      } | null;
+      integrations?: {
+        [key: string]: unknown;
+      } | null;
+      previousId: string;
+    };
+    Delivery: {
+      flows?: {
+          [key: string]: unknown;
+        }[];
+      surveys?: {
+          [key: string]: unknown;
+        }[];
     };
     ExportedEvent: {
       messageId?: string;
@@ -3060,327 +3653,6 @@ export interface components {
       data?: components["schemas"]["ExportedEvent"][];
       has_more?: boolean;
       next_cursor?: string | null;
-    };
-    Identity: {
-      id?: string;
-      /** @description user or anonymous */
-      kind?: string;
-    };
-    AccountRef: {
-      groupId?: string;
-      traits?: {
-        [key: string]: unknown;
-      };
-    };
-    Person: {
-      /** Format: uuid */
-      id?: string;
-      userId?: string | null;
-      traits?: {
-        [key: string]: unknown;
-      };
-      identities?: components["schemas"]["Identity"][];
-      accounts?: components["schemas"]["AccountRef"][];
-      /**
-       * Format: date-time
-       * @description first seen: the earliest message
-       */
-      createdAt?: string;
-      /** Format: date-time */
-      updatedAt?: string;
-    };
-    ErrorBody: {
-      code: string;
-      message: string;
-      fields?: {
-        [key: string]: unknown;
-      };
-    };
-    Error: {
-      error: components["schemas"]["ErrorBody"];
-    };
-    Delivery: {
-      flows?: {
-          [key: string]: unknown;
-        }[];
-      surveys?: {
-          [key: string]: unknown;
-        }[];
-    };
-    Decision: {
-      /** Format: uuid */
-      id?: string;
-      kind?: string;
-      type?: string;
-      name?: string;
-      eligible?: boolean;
-      reason?: string | null;
-      rule?: {
-        [key: string]: unknown;
-      } | null;
-      /** Format: date-time */
-      until?: string | null;
-    };
-    EligibilityReport: {
-      /** Format: uuid */
-      person_id?: string;
-      experiences?: components["schemas"]["Decision"][];
-    };
-    RateLimits: {
-      write_key?: number | null;
-      client_ip?: number | null;
-      secret_key?: number | null;
-    };
-    Throttle: {
-      max_per_session?: number | null;
-      max_per_day?: number | null;
-      survey_gap_days?: number | null;
-    };
-    HealthWeights: {
-      /** @description relative weight */
-      frequency?: number;
-      /** @description relative weight */
-      breadth?: number;
-      /** @description relative weight */
-      depth?: number;
-      /** @description relative weight */
-      sentiment?: number;
-    };
-    HealthThresholds: {
-      green: number;
-      yellow: number;
-    };
-    HealthSettings: {
-      weights?: components["schemas"]["HealthWeights"];
-      /** @description green and yellow score floors */
-      thresholds?: components["schemas"]["HealthThresholds"];
-      /** @description event names whose use makes up depth */
-      key_features?: string[];
-      /** @description days of activity scored (default 30) */
-      window_days?: number;
-    };
-    Settings: {
-      /**
-       * @description none (default): not stored; truncated: /24 or /48; full
-       * @enum {string}
-       */
-      ip_addresses?: "none" | "truncated" | "full";
-      /** @description events older than this are deleted; null keeps them */
-      retention_days?: number | null;
-      rate_limits?: components["schemas"]["RateLimits"];
-      /** @description browser origins the write key works from; empty: any */
-      allowed_origins?: string[];
-      require_identity_verification?: boolean;
-      throttle?: components["schemas"]["Throttle"];
-      health?: components["schemas"]["HealthSettings"];
-    };
-    Project: {
-      /** Format: uuid */
-      id?: string;
-      name?: string;
-      /** Format: date-time */
-      created_at?: string;
-      settings?: components["schemas"]["Settings"];
-      /** @description what applies where settings says nothing */
-      defaults?: components["schemas"]["Settings"];
-      /** @description key of the identity-verification HMAC; keep it server-side */
-      identity_secret?: string;
-    };
-    ProjectUpdate: {
-      settings: components["schemas"]["Settings"];
-    };
-    Response: {
-      id?: number;
-      /** Format: uuid */
-      survey_id?: string;
-      version?: number;
-      /** Format: uuid */
-      person_id?: string | null;
-      user_id?: string | null;
-      message_id?: string;
-      survey_type?: string;
-      score?: number | null;
-      scale_min?: number;
-      scale_max?: number;
-      dimension?: string | null;
-      text?: string | null;
-      choices?: string[] | null;
-      answers?: {
-        [key: string]: unknown;
-      } | null;
-      locale?: string | null;
-      /** @description false when the survey was not due */
-      eligible?: boolean;
-      /** Format: date-time */
-      responded_at?: string;
-    };
-    ResponsePage: {
-      data?: components["schemas"]["Response"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
-    };
-    Progress: {
-      id?: number;
-      /** Format: uuid */
-      person_id?: string;
-      user_id?: string | null;
-      version?: number;
-      status?: string;
-      current_step?: string | null;
-      completed_items?: string[];
-      shown_count?: number;
-      dismiss_count?: number;
-      /** Format: date-time */
-      first_shown_at?: string | null;
-      /** Format: date-time */
-      last_shown_at?: string | null;
-      /** Format: date-time */
-      completed_at?: string | null;
-    };
-    ProgressReport: {
-      data?: components["schemas"]["Progress"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
-      /** @description people per status */
-      summary?: {
-        [key: string]: number;
-      };
-    };
-    Track: {
-      /** @enum {string} */
-      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
-      messageId?: string;
-      userId?: string | null;
-      anonymousId?: string | null;
-      /** Format: date-time */
-      timestamp?: string | null;
-      /** Format: date-time */
-      originalTimestamp?: string | null;
-      /** Format: date-time */
-      sentAt?: string | null;
-      context?: {
-        [key: string]: unknown;
-      } | null;
-      integrations?: {
-        [key: string]: unknown;
-      } | null;
-      event: string;
-      properties?: {
-        [key: string]: unknown;
-      } | null;
-    };
-    Identify: {
-      /** @enum {string} */
-      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
-      messageId?: string;
-      userId?: string | null;
-      anonymousId?: string | null;
-      /** Format: date-time */
-      timestamp?: string | null;
-      /** Format: date-time */
-      originalTimestamp?: string | null;
-      /** Format: date-time */
-      sentAt?: string | null;
-      context?: {
-        [key: string]: unknown;
-      } | null;
-      integrations?: {
-        [key: string]: unknown;
-      } | null;
-      traits?: {
-        [key: string]: unknown;
-      } | null;
-    };
-    Group: {
-      /** @enum {string} */
-      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
-      messageId?: string;
-      userId?: string | null;
-      anonymousId?: string | null;
-      /** Format: date-time */
-      timestamp?: string | null;
-      /** Format: date-time */
-      originalTimestamp?: string | null;
-      /** Format: date-time */
-      sentAt?: string | null;
-      context?: {
-        [key: string]: unknown;
-      } | null;
-      integrations?: {
-        [key: string]: unknown;
-      } | null;
-      groupId: string;
-      traits?: {
-        [key: string]: unknown;
-      } | null;
-    };
-    Page: {
-      /** @enum {string} */
-      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
-      messageId?: string;
-      userId?: string | null;
-      anonymousId?: string | null;
-      /** Format: date-time */
-      timestamp?: string | null;
-      /** Format: date-time */
-      originalTimestamp?: string | null;
-      /** Format: date-time */
-      sentAt?: string | null;
-      context?: {
-        [key: string]: unknown;
-      } | null;
-      integrations?: {
-        [key: string]: unknown;
-      } | null;
-      name?: string | null;
-      category?: string | null;
-      properties?: {
-        [key: string]: unknown;
-      } | null;
-    };
-    Screen: {
-      /** @enum {string} */
-      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
-      messageId?: string;
-      userId?: string | null;
-      anonymousId?: string | null;
-      /** Format: date-time */
-      timestamp?: string | null;
-      /** Format: date-time */
-      originalTimestamp?: string | null;
-      /** Format: date-time */
-      sentAt?: string | null;
-      context?: {
-        [key: string]: unknown;
-      } | null;
-      integrations?: {
-        [key: string]: unknown;
-      } | null;
-      name?: string | null;
-      category?: string | null;
-      properties?: {
-        [key: string]: unknown;
-      } | null;
-    };
-    Alias: {
-      /** @enum {string} */
-      type?: "track" | "identify" | "group" | "page" | "screen" | "alias";
-      messageId?: string;
-      userId: string;
-      anonymousId?: string | null;
-      /** Format: date-time */
-      timestamp?: string | null;
-      /** Format: date-time */
-      originalTimestamp?: string | null;
-      /** Format: date-time */
-      sentAt?: string | null;
-      context?: {
-        [key: string]: unknown;
-      } | null;
-      integrations?: {
-        [key: string]: unknown;
-      } | null;
-      previousId: string;
     };
     Audience: {
       rules?: {
@@ -3439,9 +3711,10 @@ export interface components {
       /** @default true */
       show_once?: boolean;
     };
-    Tour: {
+    TourResource: {
       name: string;
-      type: string;
+      /** @enum {string} */
+      type: "tour";
       /**
        * @default live
        * @enum {string}
@@ -3461,6 +3734,14 @@ export interface components {
       };
       steps: components["schemas"]["Step"][];
       throttle?: components["schemas"]["ShownOnceThrottle"];
+      /** Format: uuid */
+      id?: string;
+      /** @description 1, then one more per content change */
+      version?: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
     };
     CompletedBy: {
       event: string;
@@ -3489,6 +3770,174 @@ export interface components {
        * @default 3
        */
       max_dismissals?: number;
+    };
+    ChecklistResource: {
+      name: string;
+      /** @enum {string} */
+      type: "checklist";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      items: components["schemas"]["Item"][];
+      /** @description shown once every item is done */
+      completion_message?: string | Record<string, never>;
+      throttle?: components["schemas"]["DismissThrottle"];
+      /** Format: uuid */
+      id?: string;
+      /** @description 1, then one more per content change */
+      version?: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    AnnouncementResource: {
+      name: string;
+      /** @enum {string} */
+      type: "announcement";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      steps: components["schemas"]["Step"][];
+      throttle?: components["schemas"]["ShownOnceThrottle"];
+      /**
+       * @default modal
+       * @enum {string}
+       */
+      display?: "modal" | "banner";
+      /** @description where the call to action leads: http(s) or a path on the site */
+      cta_url?: string;
+      /** Format: uuid */
+      id?: string;
+      /** @description 1, then one more per content change */
+      version?: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    HotspotResource: {
+      name: string;
+      /** @enum {string} */
+      type: "hotspot";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      steps: components["schemas"]["Step"][];
+      throttle?: components["schemas"]["ShownOnceThrottle"];
+      /** Format: uuid */
+      id?: string;
+      /** @description 1, then one more per content change */
+      version?: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    Link: {
+      /** @description a text, or an object of locale to text */
+      title: string | Record<string, never>;
+      /** Format: url */
+      url: string;
+      /** @description a text, or an object of locale to text */
+      description?: string | Record<string, never>;
+    };
+    ResourceCenterResource: {
+      name: string;
+      /** @enum {string} */
+      type: "resource_center";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      links?: components["schemas"]["Link"][];
+      throttle?: components["schemas"]["DismissThrottle"];
+      /** Format: uuid */
+      id?: string;
+      /** @description 1, then one more per content change */
+      version?: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    Tour: {
+      name: string;
+      type: string;
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      steps: components["schemas"]["Step"][];
+      throttle?: components["schemas"]["ShownOnceThrottle"];
     };
     Checklist: {
       name: string;
@@ -3568,14 +4017,6 @@ export interface components {
       steps: components["schemas"]["Step"][];
       throttle?: components["schemas"]["ShownOnceThrottle"];
     };
-    Link: {
-      /** @description a text, or an object of locale to text */
-      title: string | Record<string, never>;
-      /** Format: url */
-      url: string;
-      /** @description a text, or an object of locale to text */
-      description?: string | Record<string, never>;
-    };
     ResourceCenter: {
       name: string;
       type: string;
@@ -3598,6 +4039,175 @@ export interface components {
       };
       links?: components["schemas"]["Link"][];
       throttle?: components["schemas"]["DismissThrottle"];
+    };
+    TourVersion: {
+      name: string;
+      /** @enum {string} */
+      type: "tour";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      steps: components["schemas"]["Step"][];
+      throttle?: components["schemas"]["ShownOnceThrottle"];
+      /** Format: uuid */
+      id?: string;
+      version?: number;
+      /**
+       * Format: date-time
+       * @description when this version was made
+       */
+      created_at?: string;
+    };
+    ChecklistVersion: {
+      name: string;
+      /** @enum {string} */
+      type: "checklist";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      items: components["schemas"]["Item"][];
+      /** @description shown once every item is done */
+      completion_message?: string | Record<string, never>;
+      throttle?: components["schemas"]["DismissThrottle"];
+      /** Format: uuid */
+      id?: string;
+      version?: number;
+      /**
+       * Format: date-time
+       * @description when this version was made
+       */
+      created_at?: string;
+    };
+    AnnouncementVersion: {
+      name: string;
+      /** @enum {string} */
+      type: "announcement";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      steps: components["schemas"]["Step"][];
+      throttle?: components["schemas"]["ShownOnceThrottle"];
+      /**
+       * @default modal
+       * @enum {string}
+       */
+      display?: "modal" | "banner";
+      /** @description where the call to action leads: http(s) or a path on the site */
+      cta_url?: string;
+      /** Format: uuid */
+      id?: string;
+      version?: number;
+      /**
+       * Format: date-time
+       * @description when this version was made
+       */
+      created_at?: string;
+    };
+    HotspotVersion: {
+      name: string;
+      /** @enum {string} */
+      type: "hotspot";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      steps: components["schemas"]["Step"][];
+      throttle?: components["schemas"]["ShownOnceThrottle"];
+      /** Format: uuid */
+      id?: string;
+      version?: number;
+      /**
+       * Format: date-time
+       * @description when this version was made
+       */
+      created_at?: string;
+    };
+    ResourceCenterVersion: {
+      name: string;
+      /** @enum {string} */
+      type: "resource_center";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      links?: components["schemas"]["Link"][];
+      throttle?: components["schemas"]["DismissThrottle"];
+      /** Format: uuid */
+      id?: string;
+      version?: number;
+      /**
+       * Format: date-time
+       * @description when this version was made
+       */
+      created_at?: string;
     };
     NpsFollowUp: {
       /** @description asked after any score */
@@ -3644,6 +4254,147 @@ export interface components {
       /** @description 0 unsatisfied, 1 satisfied */
       binary?: boolean;
     };
+    NpsResource: {
+      name: string;
+      /** @enum {string} */
+      type: "nps";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      /**
+       * @description corner popover, or center modal over a dimmed page
+       * @default corner
+       * @enum {string}
+       */
+      position?: "corner" | "center";
+      follow_up?: components["schemas"]["NpsFollowUp"];
+      questions?: components["schemas"]["Question"][];
+      throttle?: components["schemas"]["SurveyThrottle"];
+      /**
+       * @description a text, or an object of locale to text
+       * @default How likely are you to recommend us to a friend or colleague?
+       */
+      question?: string | Record<string, never>;
+      scale?: components["schemas"]["Scale"];
+      /** Format: uuid */
+      id?: string;
+      /** @description 1, then one more per content change */
+      version?: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    FollowUp: {
+      /** @description asked after any score */
+      default?: string | Record<string, never>;
+    };
+    CsatResource: {
+      name: string;
+      /** @enum {string} */
+      type: "csat";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      /**
+       * @description corner popover, or center modal over a dimmed page
+       * @default corner
+       * @enum {string}
+       */
+      position?: "corner" | "center";
+      follow_up?: components["schemas"]["FollowUp"];
+      questions?: components["schemas"]["Question"][];
+      throttle?: components["schemas"]["SurveyThrottle"];
+      /**
+       * @description a text, or an object of locale to text
+       * @default How satisfied are you with your experience?
+       */
+      question?: string | Record<string, never>;
+      scale?: components["schemas"]["Scale"];
+      /** @description each answered on the scale and sent with its dimension */
+      dimensions?: ("product" | "service")[];
+      /** Format: uuid */
+      id?: string;
+      /** @description 1, then one more per content change */
+      version?: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    CesResource: {
+      name: string;
+      /** @enum {string} */
+      type: "ces";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      /**
+       * @description corner popover, or center modal over a dimmed page
+       * @default corner
+       * @enum {string}
+       */
+      position?: "corner" | "center";
+      follow_up?: components["schemas"]["FollowUp"];
+      questions?: components["schemas"]["Question"][];
+      throttle?: components["schemas"]["SurveyThrottle"];
+      /**
+       * @description a text, or an object of locale to text
+       * @default How much effort did it take to get what you needed?
+       */
+      question?: string | Record<string, never>;
+      scale?: components["schemas"]["Scale"];
+      /** Format: uuid */
+      id?: string;
+      /** @description 1, then one more per content change */
+      version?: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
     Nps: {
       name: string;
       type: string;
@@ -3679,10 +4430,6 @@ export interface components {
        */
       question?: string | Record<string, never>;
       scale?: components["schemas"]["Scale"];
-    };
-    FollowUp: {
-      /** @description asked after any score */
-      default?: string | Record<string, never>;
     };
     Csat: {
       name: string;
@@ -3758,17 +4505,42 @@ export interface components {
       question?: string | Record<string, never>;
       scale?: components["schemas"]["Scale"];
     };
-    ExperienceMeta: {
-      /** Format: uuid */
-      id?: string;
-      /** @description 1, then one more per content change */
-      version?: number;
-      /** Format: date-time */
-      created_at?: string;
-      /** Format: date-time */
-      updated_at?: string;
-    };
-    ExperienceVersionMeta: {
+    NpsVersion: {
+      name: string;
+      /** @enum {string} */
+      type: "nps";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      /**
+       * @description corner popover, or center modal over a dimmed page
+       * @default corner
+       * @enum {string}
+       */
+      position?: "corner" | "center";
+      follow_up?: components["schemas"]["NpsFollowUp"];
+      questions?: components["schemas"]["Question"][];
+      throttle?: components["schemas"]["SurveyThrottle"];
+      /**
+       * @description a text, or an object of locale to text
+       * @default How likely are you to recommend us to a friend or colleague?
+       */
+      question?: string | Record<string, never>;
+      scale?: components["schemas"]["Scale"];
       /** Format: uuid */
       id?: string;
       version?: number;
@@ -3777,6 +4549,343 @@ export interface components {
        * @description when this version was made
        */
       created_at?: string;
+    };
+    CsatVersion: {
+      name: string;
+      /** @enum {string} */
+      type: "csat";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      /**
+       * @description corner popover, or center modal over a dimmed page
+       * @default corner
+       * @enum {string}
+       */
+      position?: "corner" | "center";
+      follow_up?: components["schemas"]["FollowUp"];
+      questions?: components["schemas"]["Question"][];
+      throttle?: components["schemas"]["SurveyThrottle"];
+      /**
+       * @description a text, or an object of locale to text
+       * @default How satisfied are you with your experience?
+       */
+      question?: string | Record<string, never>;
+      scale?: components["schemas"]["Scale"];
+      /** @description each answered on the scale and sent with its dimension */
+      dimensions?: ("product" | "service")[];
+      /** Format: uuid */
+      id?: string;
+      version?: number;
+      /**
+       * Format: date-time
+       * @description when this version was made
+       */
+      created_at?: string;
+    };
+    CesVersion: {
+      name: string;
+      /** @enum {string} */
+      type: "ces";
+      /**
+       * @default live
+       * @enum {string}
+       */
+      status?: "draft" | "live" | "paused" | "archived";
+      /** @default 0 */
+      priority?: number;
+      /** @default en */
+      default_locale?: string;
+      audience?: components["schemas"]["Audience"];
+      /** @description an object whose type is page_load, event, delay, manual */
+      trigger?: {
+        [key: string]: unknown;
+      };
+      theme?: {
+        [key: string]: string;
+      };
+      /**
+       * @description corner popover, or center modal over a dimmed page
+       * @default corner
+       * @enum {string}
+       */
+      position?: "corner" | "center";
+      follow_up?: components["schemas"]["FollowUp"];
+      questions?: components["schemas"]["Question"][];
+      throttle?: components["schemas"]["SurveyThrottle"];
+      /**
+       * @description a text, or an object of locale to text
+       * @default How much effort did it take to get what you needed?
+       */
+      question?: string | Record<string, never>;
+      scale?: components["schemas"]["Scale"];
+      /** Format: uuid */
+      id?: string;
+      version?: number;
+      /**
+       * Format: date-time
+       * @description when this version was made
+       */
+      created_at?: string;
+    };
+    Response: {
+      id?: number;
+      /** Format: uuid */
+      survey_id?: string;
+      version?: number;
+      /** Format: uuid */
+      person_id?: string | null;
+      user_id?: string | null;
+      message_id?: string;
+      survey_type?: string;
+      score?: number | null;
+      scale_min?: number;
+      scale_max?: number;
+      dimension?: string | null;
+      text?: string | null;
+      choices?: string[] | null;
+      answers?: {
+        [key: string]: unknown;
+      } | null;
+      locale?: string | null;
+      /** @description false when the survey was not due */
+      eligible?: boolean;
+      /** Format: date-time */
+      responded_at?: string;
+    };
+    ResponsePage: {
+      data?: components["schemas"]["Response"][];
+      has_more?: boolean;
+      next_cursor?: string | null;
+    };
+    Progress: {
+      id?: number;
+      /** Format: uuid */
+      person_id?: string;
+      user_id?: string | null;
+      version?: number;
+      status?: string;
+      current_step?: string | null;
+      completed_items?: string[];
+      shown_count?: number;
+      dismiss_count?: number;
+      /** Format: date-time */
+      first_shown_at?: string | null;
+      /** Format: date-time */
+      last_shown_at?: string | null;
+      /** Format: date-time */
+      completed_at?: string | null;
+    };
+    ProgressReport: {
+      data?: components["schemas"]["Progress"][];
+      has_more?: boolean;
+      next_cursor?: string | null;
+      /** @description people per status */
+      summary?: {
+        [key: string]: number;
+      };
+    };
+    Decision: {
+      /** Format: uuid */
+      id?: string;
+      kind?: string;
+      type?: string;
+      name?: string;
+      eligible?: boolean;
+      reason?: string | null;
+      rule?: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      until?: string | null;
+    };
+    EligibilityReport: {
+      /** Format: uuid */
+      person_id?: string;
+      experiences?: components["schemas"]["Decision"][];
+    };
+    Erasure: {
+      erased?: boolean;
+      /** @description how many linked ids the person had */
+      ids?: number;
+      /** @description rows deleted, per table */
+      rows?: {
+        [key: string]: number;
+      };
+      suppressed?: boolean;
+    };
+    Identity: {
+      id?: string;
+      /** @description user or anonymous */
+      kind?: string;
+    };
+    AccountRef: {
+      groupId?: string;
+      traits?: {
+        [key: string]: unknown;
+      };
+    };
+    Person: {
+      /** Format: uuid */
+      id?: string;
+      userId?: string | null;
+      traits?: {
+        [key: string]: unknown;
+      };
+      identities?: components["schemas"]["Identity"][];
+      accounts?: components["schemas"]["AccountRef"][];
+      /**
+       * Format: date-time
+       * @description first seen: the earliest message
+       */
+      createdAt?: string;
+      /** Format: date-time */
+      updatedAt?: string;
+    };
+    PersonExport: {
+      /** Format: date-time */
+      exported_at?: string;
+      person?: components["schemas"]["Person"];
+      events?: {
+          [key: string]: unknown;
+        }[];
+      survey_responses?: {
+          [key: string]: unknown;
+        }[];
+      experience_states?: {
+          [key: string]: unknown;
+        }[];
+      impressions?: {
+          [key: string]: unknown;
+        }[];
+      person_event_days?: {
+          [key: string]: unknown;
+        }[];
+      account_members?: {
+          [key: string]: unknown;
+        }[];
+      webhook_messages?: {
+          [key: string]: unknown;
+        }[];
+    };
+    AuditEntry: {
+      /** @description prefix of the key that made the change */
+      actor?: string;
+      action?: string;
+      target?: string | null;
+      details?: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      at?: string;
+    };
+    AuditPage: {
+      data: components["schemas"]["AuditEntry"][];
+      has_more: boolean;
+      next_cursor?: string | null;
+    };
+    RateLimits: {
+      write_key?: number | null;
+      client_ip?: number | null;
+      secret_key?: number | null;
+    };
+    Throttle: {
+      max_per_session?: number | null;
+      max_per_day?: number | null;
+      survey_gap_days?: number | null;
+    };
+    HealthWeights: {
+      /** @description relative weight */
+      frequency?: number;
+      /** @description relative weight */
+      breadth?: number;
+      /** @description relative weight */
+      depth?: number;
+      /** @description relative weight */
+      sentiment?: number;
+    };
+    HealthThresholds: {
+      green: number;
+      yellow: number;
+    };
+    HealthSettings: {
+      weights?: components["schemas"]["HealthWeights"];
+      /** @description green and yellow score floors */
+      thresholds?: components["schemas"]["HealthThresholds"];
+      /** @description event names whose use makes up depth */
+      key_features?: string[];
+      /** @description days of activity scored (default 30) */
+      window_days?: number;
+    };
+    Settings: {
+      /**
+       * @description none (default): not stored; truncated: /24 or /48; full
+       * @enum {string}
+       */
+      ip_addresses?: "none" | "truncated" | "full";
+      /** @description events older than this are deleted; null keeps them */
+      retention_days?: number | null;
+      rate_limits?: components["schemas"]["RateLimits"];
+      /** @description browser origins the write key works from; empty: any */
+      allowed_origins?: string[];
+      require_identity_verification?: boolean;
+      throttle?: components["schemas"]["Throttle"];
+      health?: components["schemas"]["HealthSettings"];
+    };
+    Project: {
+      /** Format: uuid */
+      id?: string;
+      name?: string;
+      /** Format: date-time */
+      created_at?: string;
+      settings?: components["schemas"]["Settings"];
+      /** @description what applies where settings says nothing */
+      defaults?: components["schemas"]["Settings"];
+      /** @description key of the identity-verification HMAC; keep it server-side */
+      identity_secret?: string;
+    };
+    ProjectUpdate: {
+      settings: components["schemas"]["Settings"];
+    };
+    ApiKey: {
+      kind?: string;
+      prefix?: string;
+      /** Format: date-time */
+      created_at?: string;
+      /**
+       * Format: date-time
+       * @description set once the key is rotated out
+       */
+      expires_at?: string | null;
+    };
+    ApiKeyList: {
+      data?: components["schemas"]["ApiKey"][];
+    };
+    KeyRotation: {
+      /** @description write, secret or both */
+      kinds: ("write" | "secret")[];
+      /** @description how long the old keys keep working; default: the installation's */
+      grace_seconds?: number;
+    };
+    RotatedKeys: {
+      write_key?: string;
+      secret_key?: string;
+      /** Format: date-time */
+      old_keys_expire_at?: string;
     };
     PeriodFigures: {
       /** @description answers counted: one per person (and dimension) */
@@ -3831,7 +4940,7 @@ export interface components {
       };
       value?: string | null;
     };
-    SurveyScores: {
+    Scores: {
       /** @description answers counted: one per person (and dimension) */
       n?: number;
       /** @description n < 30: too few to read a trend in */
@@ -3911,7 +5020,7 @@ export interface components {
       /** @description default: the last step */
       to_step?: number;
     };
-    FunnelQuery: {
+    Funnel: {
       /** Format: date-time */
       from?: string;
       /** Format: date-time */
@@ -3936,7 +5045,39 @@ export interface components {
       /** @description person.<trait>, account.<trait> or properties.<key> */
       breakdown?: string;
     };
-    FunnelPersonsQuery: {
+    FunnelStep: {
+      event?: string;
+      persons?: number;
+      /** @description reached this step and not the next */
+      dropped?: number;
+      /** @description a fraction, 0 to 1 */
+      conversion_from_first?: number;
+      /** @description a fraction, 0 to 1 */
+      conversion_from_previous?: number;
+      median_seconds_from_previous?: number | null;
+      average_seconds_from_previous?: number | null;
+    };
+    FunnelAnswer: {
+      steps?: components["schemas"]["FunnelStep"][];
+      /** @description the steps per breakdown value, most persons first */
+      breakdown?: {
+        [key: string]: components["schemas"]["FunnelStep"][];
+      };
+    };
+    FunnelPerson: {
+      /** Format: uuid */
+      person_id?: string;
+      user_id?: string | null;
+      breakdown?: string | null;
+      /** @description when the attributed attempt reached each step */
+      step_times?: (string | null)[];
+    };
+    FunnelPersonsPage: {
+      data?: components["schemas"]["FunnelPerson"][];
+      has_more?: boolean;
+      next_cursor?: string | null;
+    };
+    FunnelPersons: {
       /** Format: date-time */
       from?: string;
       /** Format: date-time */
@@ -3977,7 +5118,7 @@ export interface components {
        */
       format?: "json" | "csv";
     };
-    TimeToValueQuery: {
+    TimeToValue: {
       /** Format: date-time */
       from?: string;
       /** Format: date-time */
@@ -3992,60 +5133,6 @@ export interface components {
       value: components["schemas"]["EventMatch"];
       /** @description person.<trait>, account.<trait> or properties.<key> */
       breakdown?: string;
-    };
-    RetentionQuery: {
-      /** Format: date-time */
-      from?: string;
-      /** Format: date-time */
-      to?: string;
-      /**
-       * @description IANA time zone name
-       * @default UTC
-       */
-      tz?: string;
-      /** @description the cohort event; default: the person's first track event */
-      start?: components["schemas"]["EventMatch"];
-      /** @description the return event; default: any track event */
-      returning?: components["schemas"]["EventMatch"];
-      /**
-       * @default week
-       * @enum {string}
-       */
-      interval?: "day" | "week" | "month";
-      /** @default 8 */
-      periods?: number;
-    };
-    FunnelStep: {
-      event?: string;
-      persons?: number;
-      /** @description reached this step and not the next */
-      dropped?: number;
-      /** @description a fraction, 0 to 1 */
-      conversion_from_first?: number;
-      /** @description a fraction, 0 to 1 */
-      conversion_from_previous?: number;
-      median_seconds_from_previous?: number | null;
-      average_seconds_from_previous?: number | null;
-    };
-    FunnelAnswer: {
-      steps?: components["schemas"]["FunnelStep"][];
-      /** @description the steps per breakdown value, most persons first */
-      breakdown?: {
-        [key: string]: components["schemas"]["FunnelStep"][];
-      };
-    };
-    FunnelPerson: {
-      /** Format: uuid */
-      person_id?: string;
-      user_id?: string | null;
-      breakdown?: string | null;
-      /** @description when the attributed attempt reached each step */
-      step_times?: (string | null)[];
-    };
-    FunnelPersonsPage: {
-      data?: components["schemas"]["FunnelPerson"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
     };
     Within: {
       /** @description started at least N days before to */
@@ -4098,6 +5185,28 @@ export interface components {
         [key: string]: components["schemas"]["ValueFigures"];
       };
     };
+    Retention: {
+      /** Format: date-time */
+      from?: string;
+      /** Format: date-time */
+      to?: string;
+      /**
+       * @description IANA time zone name
+       * @default UTC
+       */
+      tz?: string;
+      /** @description the cohort event; default: the person's first track event */
+      start?: components["schemas"]["EventMatch"];
+      /** @description the return event; default: any track event */
+      returning?: components["schemas"]["EventMatch"];
+      /**
+       * @default week
+       * @enum {string}
+       */
+      interval?: "day" | "week" | "month";
+      /** @default 8 */
+      periods?: number;
+    };
     RetentionCohort: {
       /** @description first day of the period, in tz */
       cohort?: string;
@@ -4135,7 +5244,46 @@ export interface components {
       /** @description unique in the project */
       name: string;
       /** @description the body POST /api/v1/analytics/funnel takes */
-      definition: components["schemas"]["FunnelQuery"];
+      definition: components["schemas"]["Funnel"];
+    };
+    AccountHealth: {
+      /** Format: uuid */
+      account_id?: string;
+      group_id?: string;
+      name?: string | null;
+      score?: number | null;
+      /** @description green, yellow or red */
+      status?: string | null;
+      /** @description frequency, breadth, depth, sentiment: value 0-1 and inputs */
+      components?: {
+        [key: string]: {
+          [key: string]: unknown;
+        };
+      };
+    };
+    HealthPage: {
+      data?: components["schemas"]["AccountHealth"][];
+      has_more?: boolean;
+      next_cursor?: string | null;
+      /** @description weights, thresholds, key features used */
+      settings?: {
+        [key: string]: unknown;
+      };
+    };
+    Churn: {
+      /** Format: date-time */
+      from?: string;
+      /** Format: date-time */
+      to?: string;
+      accounts_at_start?: number;
+      churned?: number;
+      churn_rate?: number | null;
+      churned_accounts?: {
+          [key: string]: unknown;
+        }[];
+      trend?: {
+          [key: string]: unknown;
+        }[];
     };
     AccountCurrentHealth: {
       score?: number | null;
@@ -4201,7 +5349,7 @@ export interface components {
       data?: components["schemas"]["HealthChange"][];
       has_more?: boolean;
     };
-    Account: {
+    AccountDetail: {
       /** Format: uuid */
       id?: string;
       group_id?: string;
@@ -4218,45 +5366,6 @@ export interface components {
       users?: components["schemas"]["AccountUsersPage"];
       /** @description colour changes, newest first */
       health_history?: components["schemas"]["HealthHistory"];
-    };
-    AccountHealth: {
-      /** Format: uuid */
-      account_id?: string;
-      group_id?: string;
-      name?: string | null;
-      score?: number | null;
-      /** @description green, yellow or red */
-      status?: string | null;
-      /** @description frequency, breadth, depth, sentiment: value 0-1 and inputs */
-      components?: {
-        [key: string]: {
-          [key: string]: unknown;
-        };
-      };
-    };
-    AccountHealthPage: {
-      data?: components["schemas"]["AccountHealth"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
-      /** @description weights, thresholds, key features used */
-      settings?: {
-        [key: string]: unknown;
-      };
-    };
-    Churn: {
-      /** Format: date-time */
-      from?: string;
-      /** Format: date-time */
-      to?: string;
-      accounts_at_start?: number;
-      churned?: number;
-      churn_rate?: number | null;
-      churned_accounts?: {
-          [key: string]: unknown;
-        }[];
-      trend?: {
-          [key: string]: unknown;
-        }[];
     };
     StepCount: {
       id?: string | null;
@@ -4310,78 +5419,19 @@ export interface components {
       has_more?: boolean;
       next_cursor?: string | null;
     };
-    DashboardSignIn: {
-      email: string;
-      password: string;
+    EventType: {
+      type?: string;
+      version?: number;
+      description?: string;
     };
-    ProjectRef: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-    };
-    DashboardSession: {
-      email: string;
-      projects: components["schemas"]["ProjectRef"][];
-      /** @description send back as X-CSRF-Token on every state-changing call */
-      csrf_token: string;
-    };
-    Erasure: {
-      erased?: boolean;
-      /** @description how many linked ids the person had */
-      ids?: number;
-      /** @description rows deleted, per table */
-      rows?: {
-        [key: string]: number;
-      };
-      suppressed?: boolean;
-    };
-    AuditEntry: {
-      /** @description prefix of the key that made the change */
-      actor?: string;
-      action?: string;
-      target?: string | null;
-      details?: {
-        [key: string]: unknown;
-      };
-      /** Format: date-time */
-      at?: string;
-    };
-    AuditPage: {
-      data?: components["schemas"]["AuditEntry"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
-    };
-    PersonExport: {
-      /** Format: date-time */
-      exported_at?: string;
-      person?: components["schemas"]["Person"];
-      events?: {
-          [key: string]: unknown;
-        }[];
-      survey_responses?: {
-          [key: string]: unknown;
-        }[];
-      experience_states?: {
-          [key: string]: unknown;
-        }[];
-      impressions?: {
-          [key: string]: unknown;
-        }[];
-      person_event_days?: {
-          [key: string]: unknown;
-        }[];
-      account_members?: {
-          [key: string]: unknown;
-        }[];
-      webhook_messages?: {
-          [key: string]: unknown;
-        }[];
+    EventTypeList: {
+      data: components["schemas"]["EventType"][];
     };
     Traits: {
       person?: string[];
       account?: string[];
     };
-    WebhookEndpoint: {
+    Endpoint: {
       /** Format: uuid */
       id?: string;
       url?: string;
@@ -4392,6 +5442,8 @@ export interface components {
       traits?: components["schemas"]["Traits"];
       enabled?: boolean;
       disabled_reason?: string | null;
+      /** @description messages given up in a row; enough of them disable it */
+      failed_in_row?: number;
       /** Format: date-time */
       previous_secret_expires_at?: string | null;
       /** Format: date-time */
@@ -4399,29 +5451,10 @@ export interface components {
       /** Format: date-time */
       updated_at?: string;
     };
-    WebhookEndpointCreated: {
-      /** Format: uuid */
-      id?: string;
-      url?: string;
-      description?: string;
-      event_types?: string[];
-      tracked_events?: string[];
-      filter?: string | null;
-      traits?: components["schemas"]["Traits"];
-      enabled?: boolean;
-      disabled_reason?: string | null;
-      /** Format: date-time */
-      previous_secret_expires_at?: string | null;
-      /** Format: date-time */
-      created_at?: string;
-      /** Format: date-time */
-      updated_at?: string;
-      secret?: string;
+    EndpointList: {
+      data?: components["schemas"]["Endpoint"][];
     };
-    WebhookEndpointList: {
-      data?: components["schemas"]["WebhookEndpoint"][];
-    };
-    WebhookEndpointCreate: {
+    EndpointCreate: {
       url: string;
       description?: string;
       event_types: ("account.health_changed" | "checklist.completed" | "event.tracked" | "flow.completed" | "flow.dismissed" | "person.identified" | "survey.detractor" | "survey.responded")[];
@@ -4430,7 +5463,28 @@ export interface components {
       traits?: components["schemas"]["Traits"];
       enabled?: boolean;
     };
-    WebhookEndpointUpdate: {
+    EndpointCreated: {
+      /** Format: uuid */
+      id?: string;
+      url?: string;
+      description?: string;
+      event_types?: string[];
+      tracked_events?: string[];
+      filter?: string | null;
+      traits?: components["schemas"]["Traits"];
+      enabled?: boolean;
+      disabled_reason?: string | null;
+      /** @description messages given up in a row; enough of them disable it */
+      failed_in_row?: number;
+      /** Format: date-time */
+      previous_secret_expires_at?: string | null;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+      secret?: string;
+    };
+    EndpointUpdate: {
       url?: string;
       description?: string;
       event_types?: ("account.health_changed" | "checklist.completed" | "event.tracked" | "flow.completed" | "flow.dismissed" | "person.identified" | "survey.detractor" | "survey.responded")[];
@@ -4439,16 +5493,19 @@ export interface components {
       traits?: components["schemas"]["Traits"];
       enabled?: boolean;
     };
-    WebhookSecret: {
+    Rotate: {
+      /** @default 86400 */
+      grace_seconds?: number;
+    };
+    Secret: {
       secret?: string;
       /** Format: date-time */
       previous_secret_expires_at?: string | null;
     };
-    WebhookRotate: {
-      /** @default 86400 */
-      grace_seconds?: number;
+    Replayed: {
+      replayed?: number;
     };
-    WebhookMessage: {
+    Message: {
       id?: string;
       /** Format: uuid */
       endpoint_id?: string;
@@ -4465,8 +5522,8 @@ export interface components {
         [key: string]: unknown;
       };
     };
-    WebhookMessagePage: {
-      data?: components["schemas"]["WebhookMessage"][];
+    MessagePage: {
+      data?: components["schemas"]["Message"][];
       has_more?: boolean;
       next_cursor?: string | null;
     };
@@ -4479,47 +5536,25 @@ export interface components {
       error?: string | null;
       succeeded?: boolean;
     };
-    WebhookAttemptPage: {
+    AttemptPage: {
       data?: components["schemas"]["Attempt"][];
       has_more?: boolean;
       next_cursor?: string | null;
     };
-    WebhookReplayed: {
-      replayed?: number;
+    ProjectRef: {
+      /** Format: uuid */
+      id: string;
+      name: string;
     };
-    EventType: {
-      type?: string;
-      version?: number;
-      description?: string;
+    DashboardSession: {
+      email: string;
+      projects: components["schemas"]["ProjectRef"][];
+      /** @description send back as X-CSRF-Token on every state-changing call */
+      csrf_token: string;
     };
-    WebhookEventTypeList: {
-      data?: components["schemas"]["EventType"][];
-    };
-    ApiKey: {
-      kind?: string;
-      prefix?: string;
-      /** Format: date-time */
-      created_at?: string;
-      /**
-       * Format: date-time
-       * @description set once the key is rotated out
-       */
-      expires_at?: string | null;
-    };
-    ApiKeyList: {
-      data?: components["schemas"]["ApiKey"][];
-    };
-    KeyRotation: {
-      /** @description write, secret or both */
-      kinds: ("write" | "secret")[];
-      /** @description how long the old keys keep working; default: the installation's */
-      grace_seconds?: number;
-    };
-    RotatedKeys: {
-      write_key?: string;
-      secret_key?: string;
-      /** Format: date-time */
-      old_keys_expire_at?: string;
+    SignIn: {
+      email: string;
+      password: string;
     };
   };
   responses: never;

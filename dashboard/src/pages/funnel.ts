@@ -26,7 +26,7 @@ interface Answer {
   breakdown?: Record<string, Step[]>;
 }
 
-type Definition = Schemas["FunnelQuery"];
+type Definition = Schemas["Funnel"];
 
 interface Draft {
   steps: { event: string; where: string }[];

@@ -7,7 +7,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from collector.openapi import build_spec
+from collector.app import openapi_document
+from collector.kit.settings import Settings
 from tests.conftest import ROOT
 
 DASHBOARD = ROOT / "dashboard"
@@ -18,7 +19,7 @@ def test_the_committed_api_types_are_generated_from_the_current_document(
     tmp_path: Path,
 ) -> None:
     spec, generated = tmp_path / "openapi.json", tmp_path / "api-schema.d.ts"
-    spec.write_text(json.dumps(build_spec()))
+    spec.write_text(json.dumps(openapi_document(Settings())))
     subprocess.run(
         ["node", "scripts/api-types.mjs", str(spec), str(generated)],
         cwd=DASHBOARD,
