@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.authentication import AuthenticationBackend
 from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 
@@ -24,7 +26,15 @@ from collector.dashboard import endpoints as dashboard_endpoints
 from collector.delivery import endpoints as delivery_endpoints
 from collector.experiences import endpoints as experience_endpoints
 from collector.ingest import endpoints as ingest_endpoints
+from collector.kit.auth.cache import KeyOwners, ProjectSettings
 from collector.kit.db.engine import build_engine
+from collector.kit.http.authentication import (
+    Backends,
+    BodyKeyMiddleware,
+    SecretKeyBackend,
+    SessionBackend,
+    WriteKeyBackend,
+)
 from collector.kit.http.error_handlers import EXCEPTION_HANDLERS
 from collector.kit.http.faults import FAULT_HANDLERS
 from collector.kit.http.requests import RequestMiddleware
@@ -56,13 +66,23 @@ def _browser_cors(settings: Settings) -> Middleware:
     )
 
 
+def _authentication(*backends: AuthenticationBackend) -> Middleware:
+    """The caller of each request, in ``request.auth`` before the guards and the routes."""
+    return Middleware(AuthenticationMiddleware, backend=Backends(*backends))
+
+
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
         try:
             async with serve_jobs(settings, engine):
-                yield {"settings": settings, "engine": engine}
+                yield AppState(
+                    settings=settings,
+                    engine=engine,
+                    key_owners=KeyOwners(engine),
+                    project_settings=ProjectSettings(engine),
+                )
         finally:
             engine.dispose()
 
@@ -71,7 +91,12 @@ def create_app(settings: Settings) -> Starlette:
         Mount(
             "/v1",
             routes=[*ingest_endpoints.routes, *delivery_endpoints.sdk_routes],
-            middleware=[_browser_cors(settings), Middleware(GuardMiddleware, guard=sdk_guard)],
+            middleware=[
+                _browser_cors(settings),
+                Middleware(BodyKeyMiddleware, limits=ingest_endpoints.BODY_LIMITS),
+                _authentication(WriteKeyBackend()),
+                Middleware(GuardMiddleware, guard=sdk_guard),
+            ],
         ),
         Mount(
             "/api/v1",
@@ -91,6 +116,7 @@ def create_app(settings: Settings) -> Starlette:
                 *webhook_endpoints.routes,
             ],
             middleware=[
+                _authentication(SecretKeyBackend(), SessionBackend()),
                 Middleware(GuardMiddleware, guard=admin_guard),
                 Middleware(AuditMiddleware),
             ],

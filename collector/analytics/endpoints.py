@@ -23,7 +23,7 @@ from collector.analytics.schemas import (
     RetentionSchema,
     TimeToValueSchema,
 )
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.errors import BadRequest, MalformedBody, ValidationFailed
 from collector.kit.http.body import read_json
 from collector.kit.http.csv import CSV_MEDIA_TYPE, csv_lines, csv_response, wants_csv
@@ -39,10 +39,6 @@ _funnel = FunnelSchema()
 _persons = FunnelPersonsSchema()
 _ttv = TimeToValueSchema()
 _retention = RetentionSchema()
-
-
-async def _project(request: Request) -> uuid.UUID:
-    return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
 
 
 async def _body(request: Request, schema: Schema) -> dict[str, Any]:
@@ -88,7 +84,7 @@ def _now() -> datetime:
 
 
 async def funnel(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     definition = params.funnel(await _body(request, _funnel), project_id, _now())
     answer = await run_in_threadpool(funnels.run_funnel, engine_of(request), definition)
     if wants_csv(request):
@@ -97,7 +93,7 @@ async def funnel(request: Request) -> Response:
 
 
 async def funnel_persons(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     if request.method == "GET":
         loaded = _query(request, _persons)
     else:
@@ -133,7 +129,7 @@ def _analysis(
     filename: str,
 ) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
-        project_id = await _project(request)
+        project_id = caller_of(request).project_id
         loaded = await _body(request, schema)
         answer = await run_in_threadpool(run, engine_of(request), loaded, project_id, _now())
         if wants_csv(request):

@@ -11,15 +11,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from collector.analytics import saved_funnels
-from collector.audit.middleware import Author, identify
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.errors import MalformedBody
 from collector.kit.http.body import read_json
 from collector.kit.http.params import text_param
@@ -29,20 +27,11 @@ from collector.kit.http.state import engine_of
 MAX_BODY_BYTES = 64 * 1024
 
 
-async def _project(request: Request) -> uuid.UUID:
-    return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
-
-
-def _actor(engine: Engine, request: Request) -> str | None:
-    found = identify(engine, Author.of(request))
-    return None if found is None else found[1]
-
-
-async def _body(request: Request) -> tuple[dict[str, Any], str | None]:
+async def _body(request: Request) -> dict[str, Any]:
     body = await read_json(request, MAX_BODY_BYTES)
     if not isinstance(body, dict):
         raise MalformedBody("body must be a JSON object")
-    return body, await run_in_threadpool(_actor, engine_of(request), request)
+    return body
 
 
 def _funnel_id(request: Request) -> uuid.UUID:
@@ -50,24 +39,24 @@ def _funnel_id(request: Request) -> uuid.UUID:
 
 
 async def list_funnels(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     found = await run_in_threadpool(saved_funnels.list_funnels, engine_of(request), project_id)
     return JSONResponse({"data": found})
 
 
 async def create_funnel(request: Request) -> Response:
-    project_id = await _project(request)
-    body, actor = await _body(request)
+    caller = caller_of(request)
+    body = await _body(request)
     created = await run_in_threadpool(
         lambda: saved_funnels.create_funnel(
-            engine_of(request), project_id, body, actor=actor, now=datetime.now(UTC)
+            engine_of(request), caller.project_id, body, actor=caller.actor, now=datetime.now(UTC)
         )
     )
     return JSONResponse(created, status_code=201)
 
 
 async def get_funnel(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     found = await run_in_threadpool(
         saved_funnels.get_funnel, engine_of(request), project_id, _funnel_id(request)
     )
@@ -75,19 +64,24 @@ async def get_funnel(request: Request) -> Response:
 
 
 async def replace_funnel(request: Request) -> Response:
-    project_id = await _project(request)
+    caller = caller_of(request)
     funnel_id = _funnel_id(request)
-    body, actor = await _body(request)
+    body = await _body(request)
     replaced = await run_in_threadpool(
         lambda: saved_funnels.replace_funnel(
-            engine_of(request), project_id, funnel_id, body, actor=actor, now=datetime.now(UTC)
+            engine_of(request),
+            caller.project_id,
+            funnel_id,
+            body,
+            actor=caller.actor,
+            now=datetime.now(UTC),
         )
     )
     return JSONResponse(replaced)
 
 
 async def delete_funnel(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     funnel_id = _funnel_id(request)
     await run_in_threadpool(saved_funnels.delete_funnel, engine_of(request), project_id, funnel_id)
     return Response(status_code=204)

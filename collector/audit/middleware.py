@@ -18,20 +18,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from collector.audit.callers import actor_of
 from collector.audit.repository import record
-from collector.kit.auth.access import PROJECT_HEADER, session_token
-from collector.kit.auth.cache import forget_settings, key_project
+from collector.kit.auth.access import PROJECT_HEADER
 from collector.kit.auth.guards import bearer_token
+from collector.kit.auth.keys import PREFIX_LENGTH
 from collector.kit.auth.sessions import find_session
 from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.http.authentication import session_token
 from collector.kit.http.requests import route_template
+from collector.kit.http.state import AppState
 
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SELF_AUDITED = frozenset({"erase_person", "rotate_project_keys"})
@@ -79,27 +79,29 @@ class Author:
         )
 
 
-def identify(engine: Engine, author: Author) -> tuple[uuid.UUID, str] | None:
+def identify(state: AppState, author: Author) -> tuple[uuid.UUID, str] | None:
     """The project changed and the actor: the key's prefix, or the signed-in user's email."""
     if author.key:
-        project_id = key_project(engine, author.key, "secret")
-        return None if project_id is None else (project_id, actor_of(author.key))
+        owner = state["key_owners"].find(author.key)
+        if owner is None or owner.kind != "secret":
+            return None
+        return owner.project_id, author.key[:PREFIX_LENGTH]
     if not author.session or not author.project:
         return None
-    with read_transaction(engine) as connection:
+    with read_transaction(state["engine"]) as connection:
         session = find_session(connection, author.session, now=datetime.now(UTC))
     return None if session is None else (uuid.UUID(author.project), session.email)
 
 
-def write_entry(engine: Engine, author: Author, entry: dict[str, Any]) -> None:
+def write_entry(state: AppState, author: Author, entry: dict[str, Any]) -> None:
     """Record the change; the project's remembered settings may be what changed."""
-    found = identify(engine, author)
+    found = identify(state, author)
     if found is None:
         return
     project_id, actor = found
-    with write_transaction(engine) as connection:
+    with write_transaction(state["engine"]) as connection:
         record(connection, project_id, actor=actor, at=datetime.now(UTC), **entry)
-    forget_settings(engine, project_id)
+    state["project_settings"].forget(project_id)
 
 
 class AuditMiddleware:
@@ -140,6 +142,6 @@ class AuditMiddleware:
         }
         author = Author.of(Request(scope))
         try:
-            await run_in_threadpool(write_entry, scope["state"]["engine"], author, entry)
+            await run_in_threadpool(write_entry, scope["state"], author, entry)
         except SQLAlchemyError:
             logger.exception("could not write an audit entry for %s", entry["action"])

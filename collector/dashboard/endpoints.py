@@ -26,7 +26,7 @@ from collector.dashboard.service import (
     sign_out,
 )
 from collector.dashboard.users import MAX_EMAIL_LENGTH
-from collector.kit.auth.access import check_csrf, session_token
+from collector.kit.auth.access import check_csrf
 from collector.kit.auth.passwords import MAX_PASSWORD_LENGTH
 from collector.kit.auth.sessions import (
     SESSION_COOKIE,
@@ -42,6 +42,7 @@ from collector.kit.errors import (
     ValidationFailed,
     WaypostError,
 )
+from collector.kit.http.authentication import session_token
 from collector.kit.http.body import parse_json, read_body
 from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of, settings_of

@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import Dialect, Engine
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from collector.delivery import key_projects, loading, repository, resource_center
+from collector.delivery import loading, repository, resource_center
 from collector.delivery.live import Live, LiveCache
 from collector.delivery.loading import Loaded, State
 from collector.identity.repository import resolve_person_id
-from collector.kit.auth.guards import INVALID_KEY_MESSAGE
+from collector.kit.auth.cache import KeyOwners
+from collector.kit.auth.callers import INVALID_KEY_MESSAGE, Caller
 from collector.kit.auth.identity import is_valid_identity_hash
-from collector.kit.auth.keys import lookup_value
 from collector.kit.db.engine import read_transaction
 from collector.kit.errors import Forbidden, InvalidKey, NotFound
 from collector.targeting.candidates import Candidate
@@ -51,12 +51,22 @@ class DeliveryQuery:
         return PageFacts(url=self.url, locale=self.locale, session_id=self.session_id)
 
 
-def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime) -> dict[str, Any]:
+def deliver(
+    engine: Engine,
+    key_owners: KeyOwners,
+    caller: Caller,
+    query: DeliveryQuery,
+    *,
+    now: datetime,
+) -> dict[str, Any]:
     """The live flows and surveys this person is eligible for now, in their locale.
 
-    ``key`` is the write key the request came with: ``InvalidKey`` unless it is valid.
+    ``caller`` called with a write key, whose owner may have been remembered: the statement
+    that reads the person checks that the key still works, and ``InvalidKey`` (with the
+    key forgotten) when it no longer does.
     """
-    project_id = key_projects.project_of(engine, key)
+    project_id = caller.project_id
+    lookup = caller.key_lookup or ""
     asked_with = query.user_id or query.anonymous_id or ""
 
     def read(cursor: DBAPICursor, live: Live) -> Loaded | None:
@@ -64,7 +74,7 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
             cursor,
             engine.dialect,
             project_id=project_id,
-            lookup=lookup_value(key or ""),
+            lookup=lookup,
             distinct_id=asked_with,
             events=live.events,
             since=now - live.impressions_window,
@@ -74,7 +84,7 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
     with _cursor(engine) as cursor:
         live, loaded = _read(cursor, engine.dialect, project_id, read)
     if loaded is None:
-        key_projects.forget(key)
+        key_owners.forget_key(lookup)
         raise InvalidKey(INVALID_KEY_MESSAGE)
     _verify_identity(loaded, query)
     sampling_key = _sampling_key(loaded, asked_with)
@@ -97,7 +107,12 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
 
 
 def explain(
-    engine: Engine, project_id: uuid.UUID, person_key: str, page: PageFacts, now: datetime
+    engine: Engine,
+    project_id: uuid.UUID,
+    person_key: str,
+    page: PageFacts,
+    *,
+    now: datetime,
 ) -> dict[str, Any]:
     """Every live experience with the decision for this person and its reason."""
     not_found = NotFound(f"no person with id {person_key!r} in this project")

@@ -5,7 +5,6 @@ Another project's experience answers 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -17,7 +16,7 @@ from starlette.routing import Route
 
 from collector.experiences import service
 from collector.experiences.schemas import QUERY_SCHEMAS, Kind
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.errors import MalformedBody
 from collector.kit.http.body import read_json
 from collector.kit.http.params import parse_query
@@ -30,10 +29,6 @@ MAX_DEFINITION_BYTES = 1024 * 1024
 _queries = {kind: schema() for kind, schema in QUERY_SCHEMAS.items()}
 
 
-async def _project(request: Request) -> uuid.UUID:
-    return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
-
-
 async def _json_object(request: Request) -> dict[str, Any]:
     body = await read_json(request, MAX_DEFINITION_BYTES)
     if not isinstance(body, dict):
@@ -42,7 +37,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
 
 
 async def list_experiences(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _queries[kind])
     found = await run_in_threadpool(
         service.list_experiences,
@@ -56,7 +51,7 @@ async def list_experiences(request: Request, *, kind: Kind) -> Response:
 
 
 async def create_experience(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     body = await _json_object(request)
     created = await run_in_threadpool(
         service.create_experience,
@@ -70,7 +65,7 @@ async def create_experience(request: Request, *, kind: Kind) -> Response:
 
 
 async def get_experience(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     experience_id = service.parse_id(request.path_params["id"], kind)
     found = await run_in_threadpool(
         service.get_experience, engine_of(request), project_id, kind, experience_id
@@ -79,7 +74,7 @@ async def get_experience(request: Request, *, kind: Kind) -> Response:
 
 
 async def update_experience(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     experience_id = service.parse_id(request.path_params["id"], kind)
     patch = await _json_object(request)
     updated = await run_in_threadpool(
@@ -95,7 +90,7 @@ async def update_experience(request: Request, *, kind: Kind) -> Response:
 
 
 async def archive_experience(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     experience_id = service.parse_id(request.path_params["id"], kind)
     archived = await run_in_threadpool(
         service.archive_experience,
@@ -109,7 +104,7 @@ async def archive_experience(request: Request, *, kind: Kind) -> Response:
 
 
 async def get_version(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     experience_id = service.parse_id(request.path_params["id"], kind)
     found = await run_in_threadpool(
         service.get_version,

@@ -13,21 +13,19 @@ from starlette.routing import Route
 
 from collector.ingest.schemas import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, BatchSchema
 from collector.ingest.service import IngestResult, ingest
-from collector.kit.auth.guards import basic_auth_username, project_for_write_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.errors import MalformedBody, ValidationFailed
 from collector.kit.http.body import read_json
 from collector.kit.http.responses import JSONResponse
-from collector.kit.http.state import engine_of, settings_of
+from collector.kit.http.state import engine_of
 from collector.kit.messages import BatchDefaults
-from collector.ratelimit.limiter import guard_write_key_call
 from collector.ratelimit.middleware import client_ip
 
+CALL_TYPES = ("track", "identify", "group", "page", "screen", "alias")
+BODY_LIMITS = {"/batch": MAX_BATCH_BYTES, **{f"/{t}": MAX_MESSAGE_BYTES for t in CALL_TYPES}}
+"""Each route's body limit, by path: a write key may ride in the body, which is then read
+before the authentication (:class:`collector.kit.http.authentication.BodyKeyMiddleware`)."""
 _batch_defaults = BatchSchema(exclude=("batch",))
-
-
-def _write_key(request: Request, body: dict[str, Any]) -> str | None:
-    in_body = body.get("writeKey")
-    return basic_auth_username(request) or (in_body if isinstance(in_body, str) else None)
 
 
 def _defaults(body: dict[str, Any]) -> BatchDefaults:
@@ -48,17 +46,10 @@ def _defaults(body: dict[str, Any]) -> BatchDefaults:
 def _ingest_authorised(
     request: Request, body: dict[str, Any], messages: list[Any], forced_type: str | None
 ) -> IngestResult:
-    engine = engine_of(request)
-    key = _write_key(request, body)
-    if basic_auth_username(request) is None:
-        # The guard in front of /v1 saw no key in the header: check the body's one.
-        guard_write_key_call(
-            engine, settings_of(request), key, client_ip(request), request.headers.get("origin")
-        )
-    project_id = project_for_write_key(engine, key)
+    project_id = caller_of(request).project_id
     defaults = BatchDefaults() if forced_type else _defaults(body)
     return ingest(
-        engine,
+        engine_of(request),
         project_id,
         messages,
         defaults=defaults,
@@ -69,7 +60,7 @@ def _ingest_authorised(
 
 
 async def batch(request: Request) -> Response:
-    body = await read_json(request, MAX_BATCH_BYTES)
+    body = await read_json(request, BODY_LIMITS["/batch"])
     if not isinstance(body, dict) or not isinstance(body.get("batch"), list):
         raise MalformedBody('body must be a JSON object with a "batch" array')
     result = await run_in_threadpool(_ingest_authorised, request, body, body["batch"], None)
@@ -80,7 +71,7 @@ def single(message_type: str) -> Route:
     """The route of one call type: its body is one message, of that type."""
 
     async def endpoint(request: Request) -> Response:
-        body = await read_json(request, MAX_MESSAGE_BYTES)
+        body = await read_json(request, BODY_LIMITS[f"/{message_type}"])
         if not isinstance(body, dict):
             raise MalformedBody("body must be a JSON object")
         result = await run_in_threadpool(_ingest_authorised, request, body, [body], message_type)
@@ -93,5 +84,5 @@ def single(message_type: str) -> Route:
 
 routes = [
     Route("/batch", batch, methods=["POST"], name="ingest_batch"),
-    *(single(t) for t in ("track", "identify", "group", "page", "screen", "alias")),
+    *(single(t) for t in CALL_TYPES),
 ]

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.audit.callers import Caller, secret_key_caller
+from collector.kit.auth.callers import Caller, caller_of
 from collector.kit.db.engine import write_transaction
 from collector.kit.http.params import parse_query, text_param
 from collector.kit.http.responses import JSONResponse
@@ -51,11 +51,11 @@ def _erase(engine: Engine, caller: Caller, key: str, suppress: bool) -> dict[str
 
 
 async def erase(request: Request) -> Response:
-    engine = engine_of(request)
-    caller = await run_in_threadpool(secret_key_caller, engine, request)
+    caller = caller_of(request)
     params = parse_query(request, _erasure_query)
     key = text_param(request.path_params["id"])
-    return JSONResponse(await run_in_threadpool(_erase, engine, caller, key, params["suppress"]))
+    erased = await run_in_threadpool(_erase, engine_of(request), caller, key, params["suppress"])
+    return JSONResponse(erased)
 
 
 routes = [

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.errors import MalformedBody, ValidationFailed
 from collector.kit.http.body import read_json
 from collector.kit.http.params import PageQuerySchema, parse_query, text_param
@@ -27,10 +27,6 @@ _messages_query = MessageQuerySchema()
 _page_query = PageQuerySchema()
 _replay_query = ReplayQuerySchema()
 _rotate = RotateSchema()
-
-
-async def _project(request: Request) -> uuid.UUID:
-    return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
 
 
 async def _json_object(request: Request, *, optional: bool = False) -> dict[str, Any]:
@@ -51,13 +47,13 @@ def _endpoint_id(request: Request) -> uuid.UUID:
 
 
 async def list_endpoints(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     found = await run_in_threadpool(service.list_endpoints, engine_of(request), project_id)
     return JSONResponse({"data": found})
 
 
 async def create_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     body = await _json_object(request)
     created = await run_in_threadpool(
         service.create_endpoint,
@@ -71,7 +67,7 @@ async def create_endpoint(request: Request) -> Response:
 
 
 async def get_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     found = await run_in_threadpool(
         service.get_endpoint, engine_of(request), project_id, _endpoint_id(request)
     )
@@ -79,7 +75,7 @@ async def get_endpoint(request: Request) -> Response:
 
 
 async def update_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     endpoint_id = _endpoint_id(request)
     body = await _json_object(request)
     updated = await run_in_threadpool(
@@ -95,14 +91,14 @@ async def update_endpoint(request: Request) -> Response:
 
 
 async def delete_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     endpoint_id = _endpoint_id(request)
     await run_in_threadpool(service.delete_endpoint, engine_of(request), project_id, endpoint_id)
     return Response(status_code=204)
 
 
 async def rotate_secret(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     endpoint_id = _endpoint_id(request)
     body = await _json_object(request, optional=True)
     try:
@@ -121,7 +117,7 @@ async def rotate_secret(request: Request) -> Response:
 
 
 async def replay_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     endpoint_id = _endpoint_id(request)
     params = parse_query(request, _replay_query)
     count = await run_in_threadpool(
@@ -137,7 +133,7 @@ async def replay_endpoint(request: Request) -> Response:
 
 
 async def list_messages(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _messages_query)
     names: tuple[str, ...] = ("endpoint_id", "event_type", "status")
     where = {name: params[name] for name in names if name in params}
@@ -153,7 +149,7 @@ async def list_messages(request: Request) -> Response:
 
 
 async def list_attempts(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _page_query)
     page = await run_in_threadpool(
         service.list_attempts,
@@ -167,7 +163,7 @@ async def list_attempts(request: Request) -> Response:
 
 
 async def replay_message(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     message = await run_in_threadpool(
         service.replay_message,
         engine_of(request),
@@ -179,7 +175,7 @@ async def replay_message(request: Request) -> Response:
 
 
 async def event_types(request: Request) -> Response:
-    await _project(request)
+    caller_of(request)
     catalogue = [
         {"type": e.name, "version": e.version, "description": e.description}
         for e in EVENT_TYPES.values()

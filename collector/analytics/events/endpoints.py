@@ -10,7 +10,7 @@ from starlette.routing import Route
 from collector.analytics.events.queries import EventFilter
 from collector.analytics.events.schemas import EventQuerySchema
 from collector.analytics.events.service import list_events, stream_events
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.params import parse_query
 from collector.kit.http.responses import JSONResponse
 from collector.kit.http.state import engine_of
@@ -20,7 +20,7 @@ _query = EventQuerySchema()
 
 async def events(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _query)
     where = EventFilter(
         project_id=project_id,
