@@ -24,6 +24,7 @@ from collector.audit import endpoints as audit_endpoints
 from collector.audit.middleware import AuditMiddleware
 from collector.dashboard import endpoints as dashboard_endpoints
 from collector.delivery import endpoints as delivery_endpoints
+from collector.delivery.live import DeliveryState, LiveCache
 from collector.experiences import endpoints as experience_endpoints
 from collector.ingest import endpoints as ingest_endpoints
 from collector.kit.auth.cache import KeyOwners, ProjectSettings
@@ -66,6 +67,10 @@ def _browser_cors(settings: Settings) -> Middleware:
     )
 
 
+class ServingState(AppState, DeliveryState):
+    """What the app holds while it serves: the kit's state and what delivery keeps."""
+
+
 def _authentication(*backends: AuthenticationBackend) -> Middleware:
     """The caller of each request, in ``request.auth`` before the guards and the routes."""
     return Middleware(AuthenticationMiddleware, backend=Backends(*backends))
@@ -73,15 +78,16 @@ def _authentication(*backends: AuthenticationBackend) -> Middleware:
 
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
+    async def lifespan(app: Starlette) -> AsyncIterator[ServingState]:
         engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
         try:
             async with serve_jobs(settings, engine):
-                yield AppState(
+                yield ServingState(
                     settings=settings,
                     engine=engine,
                     key_owners=KeyOwners(engine),
                     project_settings=ProjectSettings(engine),
+                    live_experiences=LiveCache(),
                 )
         finally:
             engine.dispose()

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from collector.delivery import threads
+from collector.delivery.live import live_experiences_of
 from collector.delivery.schemas import DeliveryQuerySchema, PageSchema, quick_delivery_query
 from collector.delivery.service import DeliveryQuery, deliver, explain
 from collector.kit.auth.callers import caller_of
@@ -37,9 +38,10 @@ async def flows(request: Request) -> Response:
     caller = caller_of(request)
     state = app_state(request)
     engine, key_owners = state["engine"], state["key_owners"]
+    experiences = live_experiences_of(request)
 
     def answer() -> dict[str, object]:
-        return deliver(engine, key_owners, caller, query, now=datetime.now(UTC))
+        return deliver(engine, experiences, key_owners, caller, query, now=datetime.now(UTC))
 
     return JSONResponse(await threads.run_for(engine, answer))
 
@@ -57,9 +59,9 @@ async def eligibility(request: Request) -> Response:
         url=params.get("url"), locale=params.get("locale"), session_id=params.get("sessionId")
     )
     person_key = text_param(request.path_params["id"])
-    engine = app_state(request)["engine"]
+    engine, experiences = app_state(request)["engine"], live_experiences_of(request)
     report = await run_in_threadpool(
-        lambda: explain(engine, project_id, person_key, page, now=datetime.now(UTC))
+        lambda: explain(engine, experiences, project_id, person_key, page, now=datetime.now(UTC))
     )
     return JSONResponse(report)
 

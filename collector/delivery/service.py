@@ -34,8 +34,6 @@ from collector.targeting.throttling import LAUNCHER_TYPE
 RETRIES = 2
 """Times a request reads again when the experiences were edited while it read them."""
 
-_live = LiveCache()
-
 
 @dataclass(frozen=True)
 class DeliveryQuery:
@@ -53,6 +51,7 @@ class DeliveryQuery:
 
 def deliver(
     engine: Engine,
+    experiences: LiveCache,
     key_owners: KeyOwners,
     caller: Caller,
     query: DeliveryQuery,
@@ -82,7 +81,7 @@ def deliver(
         )
 
     with _cursor(engine) as cursor:
-        live, loaded = _read(cursor, engine.dialect, project_id, read)
+        live, loaded = _read(cursor, engine.dialect, experiences, project_id, read)
     if loaded is None:
         key_owners.forget_key(lookup)
         raise InvalidKey(INVALID_KEY_MESSAGE)
@@ -108,6 +107,7 @@ def deliver(
 
 def explain(
     engine: Engine,
+    experiences: LiveCache,
     project_id: uuid.UUID,
     person_key: str,
     page: PageFacts,
@@ -133,7 +133,7 @@ def explain(
 
         cursor = connection.connection.cursor()
         try:
-            live, loaded = _read(cursor, engine.dialect, project_id, read)
+            live, loaded = _read(cursor, engine.dialect, experiences, project_id, read)
         finally:
             cursor.close()
         if loaded is None or loaded.person is None:
@@ -177,6 +177,7 @@ def _cursor(engine: Engine) -> Iterator[DBAPICursor]:
 def _read(
     cursor: DBAPICursor,
     dialect: Dialect,
+    experiences: LiveCache,
     project_id: uuid.UUID,
     read: Callable[[DBAPICursor, Live], Loaded | None],
 ) -> tuple[Live, Loaded | None]:
@@ -186,12 +187,12 @@ def _read(
     that they are current; otherwise they are read again, and so is the person, whose
     counters and impressions depend on the experiences' rules and the settings.
     """
-    live = _live.get(project_id) or _live.read(cursor, dialect, project_id)
+    live = experiences.get(project_id) or experiences.read(cursor, dialect, project_id)
     loaded = read(cursor, live)
     for _ in range(RETRIES):
         if loaded is None or (loaded.stamp == live.stamp and loaded.settings == live.settings):
             break
-        live = _live.read(cursor, dialect, project_id)
+        live = experiences.read(cursor, dialect, project_id)
         loaded = read(cursor, live)
     return live, loaded
 
