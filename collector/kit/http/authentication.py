@@ -80,6 +80,10 @@ def _accepted(caller: Caller) -> Found:
     return caller, SimpleUser(caller.actor)
 
 
+def _from(found: Caller | Refusal) -> Found:
+    return _accepted(found) if isinstance(found, Caller) else _refused(found)
+
+
 async def _owner(owners: KeyOwners, key: str) -> KeyOwner | None:
     kept = owners.kept(key)
     if kept is not None:
@@ -119,27 +123,34 @@ def _forbidden() -> WaypostError:
     return Forbidden(WRONG_KIND_MESSAGE)
 
 
-class WriteKeyBackend(AuthenticationBackend):
-    async def authenticate(self, conn: HTTPConnection) -> Found:
-        state = _state(conn)
-        key = basic_auth_username(conn)
-        if key is None and conn.scope["method"] == "POST":
-            key = _body_key(conn)
-        elif key is None:
-            key = conn.query_params.get("writeKey")
-        if state is None or not key:
-            return None
-        found = await _key_caller(state["key_owners"], key, "write", "write_key", _unknown)
-        return _from(found)
-
-
 def _body_key(conn: HTTPConnection) -> str | None:
     body = kept_json(conn)
     key = body.get("writeKey") if isinstance(body, dict) else None
     return key if isinstance(key, str) else None
 
 
+class WriteKeyBackend(AuthenticationBackend):
+    """The SDK routes' write key: Basic username, else the query's (``GET``) or the
+    body's (``POST``) ``writeKey``."""
+
+    async def authenticate(self, conn: HTTPConnection) -> Found:
+        state = _state(conn)
+        if state is None:
+            return None
+        key = basic_auth_username(conn)
+        if key is None and conn.scope["method"] == "POST":
+            key = _body_key(conn)
+        elif key is None:
+            key = conn.query_params.get("writeKey")
+        if not key:
+            return None
+        found = await _key_caller(state["key_owners"], key, "write", "write_key", _unknown)
+        return _from(found)
+
+
 class SecretKeyBackend(AuthenticationBackend):
+    """The admin routes' secret key, ``Authorization: Bearer``."""
+
     async def authenticate(self, conn: HTTPConnection) -> Found:
         state = _state(conn)
         key = bearer_token(conn)
@@ -147,10 +158,6 @@ class SecretKeyBackend(AuthenticationBackend):
             return None
         found = await _key_caller(state["key_owners"], key, "secret", "secret_key", _forbidden)
         return _from(found)
-
-
-def _from(found: Caller | Refusal) -> Found:
-    return _accepted(found) if isinstance(found, Caller) else _refused(found)
 
 
 def session_token(connection: HTTPConnection) -> str | None:
