@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.authentication import AuthenticationBackend
 from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Mount
 
@@ -23,9 +25,18 @@ from collector.audit import endpoints as audit_endpoints
 from collector.audit.middleware import AuditMiddleware
 from collector.dashboard import endpoints as dashboard_endpoints
 from collector.delivery import endpoints as delivery_endpoints
+from collector.delivery.live import DeliveryState, LiveCache
 from collector.experiences import endpoints as experience_endpoints
 from collector.ingest import endpoints as ingest_endpoints
+from collector.kit.auth.cache import KeyOwners, ProjectSettingsCache
 from collector.kit.db.engine import build_engine
+from collector.kit.http.authentication import (
+    Backends,
+    BodyKeyMiddleware,
+    SecretKeyBackend,
+    SessionBackend,
+    WriteKeyBackend,
+)
 from collector.kit.http.error_handlers import EXCEPTION_HANDLERS
 from collector.kit.http.faults import FAULT_HANDLERS
 from collector.kit.http.openapi import build_document, openapi_route
@@ -58,6 +69,15 @@ def _browser_cors(settings: Settings) -> Middleware:
     )
 
 
+class ServingState(AppState, DeliveryState):
+    """What the app holds while it serves: the kit's state and what delivery keeps."""
+
+
+def _authentication(*backends: AuthenticationBackend) -> Middleware:
+    """The caller of each request, in ``request.auth`` before the guards and the routes."""
+    return Middleware(AuthenticationMiddleware, backend=Backends(*backends))
+
+
 TITLE = "Waypost collector"
 
 
@@ -68,7 +88,12 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
         Mount(
             "/v1",
             routes=[*ingest_endpoints.routes, *delivery_endpoints.sdk_routes],
-            middleware=[_browser_cors(settings), Middleware(GuardMiddleware, guard=sdk_guard)],
+            middleware=[
+                _browser_cors(settings),
+                Middleware(BodyKeyMiddleware, limits=ingest_endpoints.BODY_LIMITS),
+                _authentication(WriteKeyBackend()),
+                Middleware(GuardMiddleware, guard=sdk_guard),
+            ],
         ),
         Mount(
             "/api/v1",
@@ -88,6 +113,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
                 *webhook_endpoints.routes,
             ],
             middleware=[
+                _authentication(SecretKeyBackend(), SessionBackend()),
                 Middleware(GuardMiddleware, guard=admin_guard),
                 Middleware(AuditMiddleware),
             ],
@@ -107,11 +133,17 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
 
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
+    async def lifespan(app: Starlette) -> AsyncIterator[ServingState]:
         engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
         try:
             async with serve_jobs(settings, engine):
-                yield {"settings": settings, "engine": engine}
+                yield ServingState(
+                    settings=settings,
+                    engine=engine,
+                    key_owners=KeyOwners(engine),
+                    project_settings=ProjectSettingsCache(engine),
+                    live_experiences=LiveCache(),
+                )
         finally:
             engine.dispose()
 

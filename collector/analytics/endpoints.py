@@ -26,7 +26,7 @@ from collector.analytics.schemas import (
     TimeToValueAnswerSchema,
     TimeToValueSchema,
 )
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.errors import BadRequest
 from collector.kit.http.answers import Answer
 from collector.kit.http.body import JsonBody
@@ -49,10 +49,6 @@ _funnel_answer = Answer(FunnelAnswerSchema, media=_WITH_CSV)
 _persons_page = Answer(FunnelPersonsPageSchema, media=_WITH_CSV)
 _ttv_answer = Answer(TimeToValueAnswerSchema, media=_WITH_CSV)
 _retention_answer = Answer(RetentionAnswerSchema, media=_WITH_CSV)
-
-
-async def _project(request: Request) -> uuid.UUID:
-    return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
 
 
 def _query_value(name: str, values: list[str]) -> Any:
@@ -87,7 +83,7 @@ def _now() -> datetime:
 
 
 async def funnel(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     definition = params.funnel(await _funnel.load(request), project_id, _now())
     answer = await run_in_threadpool(funnels.run_funnel, engine_of(request), definition)
     if wants_csv(request):
@@ -96,7 +92,7 @@ async def funnel(request: Request) -> Response:
 
 
 async def funnel_persons(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     if request.method == "GET":
         loaded = _query(request, _persons_query)
     else:
@@ -133,7 +129,7 @@ def _analysis(
     filename: str,
 ) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
-        project_id = await _project(request)
+        project_id = caller_of(request).project_id
         loaded = await body.load(request)
         answer = await run_in_threadpool(run, engine_of(request), loaded, project_id, _now())
         if wants_csv(request):

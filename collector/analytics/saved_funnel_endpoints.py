@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,8 +20,7 @@ from collector.analytics.saved_funnel_schemas import (
     SavedFunnelListSchema,
     SavedFunnelSchema,
 )
-from collector.audit.middleware import Author, identify
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, route
@@ -39,43 +36,29 @@ _listed = Answer(SavedFunnelListSchema)
 _deleted = Answer(status=204, description="deleted", media=())
 
 
-async def _project(request: Request) -> uuid.UUID:
-    return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
-
-
-def _actor(engine: Engine, request: Request) -> str | None:
-    found = identify(engine, Author.of(request))
-    return None if found is None else found[1]
-
-
-async def _body(request: Request) -> tuple[dict[str, Any], str | None]:
-    body = await _body_of.read(request)
-    return body, await run_in_threadpool(_actor, engine_of(request), request)
-
-
 def _funnel_id(request: Request) -> uuid.UUID:
     return saved_funnels.parse_id(text_param(request.path_params["id"]))
 
 
 async def list_funnels(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     found = await run_in_threadpool(saved_funnels.list_funnels, engine_of(request), project_id)
     return _listed.render({"data": found})
 
 
 async def create_funnel(request: Request) -> Response:
-    project_id = await _project(request)
-    body, actor = await _body(request)
+    caller = caller_of(request)
+    body = await _body_of.read(request)
     created = await run_in_threadpool(
         lambda: saved_funnels.create_funnel(
-            engine_of(request), project_id, body, actor=actor, now=datetime.now(UTC)
+            engine_of(request), caller.project_id, body, actor=caller.actor, now=datetime.now(UTC)
         )
     )
     return _created.render(created)
 
 
 async def get_funnel(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     found = await run_in_threadpool(
         saved_funnels.get_funnel, engine_of(request), project_id, _funnel_id(request)
     )
@@ -83,19 +66,24 @@ async def get_funnel(request: Request) -> Response:
 
 
 async def replace_funnel(request: Request) -> Response:
-    project_id = await _project(request)
+    caller = caller_of(request)
     funnel_id = _funnel_id(request)
-    body, actor = await _body(request)
+    body = await _body_of.read(request)
     replaced = await run_in_threadpool(
         lambda: saved_funnels.replace_funnel(
-            engine_of(request), project_id, funnel_id, body, actor=actor, now=datetime.now(UTC)
+            engine_of(request),
+            caller.project_id,
+            funnel_id,
+            body,
+            actor=caller.actor,
+            now=datetime.now(UTC),
         )
     )
     return _funnel.render(replaced)
 
 
 async def delete_funnel(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     funnel_id = _funnel_id(request)
     await run_in_threadpool(saved_funnels.delete_funnel, engine_of(request), project_id, funnel_id)
     return Response(status_code=204)

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from collector.audit.repository import entries_page
 from collector.audit.schemas import AuditPageSchema
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.db.paging import read_page
 from collector.kit.http.answers import Answer
 from collector.kit.http.openapi import Auth, Operation, route
@@ -34,7 +34,7 @@ def shaped(row: Row[Any]) -> dict[str, Any]:
 
 async def audit_log(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _page_query)
     page = await run_in_threadpool(
         read_page,

@@ -1,37 +1,31 @@
 """Records every successful change made through the admin API in the audit log.
 
 Whatever the route (flows, surveys, project settings, webhooks…), a ``POST``, ``PUT``,
-``PATCH`` or ``DELETE`` answered 2xx becomes one entry: the key that made it (or the
-signed-in dashboard user, by email), the route
-template as the action, the changed object's id (from the path, or the created object's
-``id`` in the answer) and the names of the fields sent, never their values. The entry is
-written once the answer is sent, in a transaction of its own. Routes that write a more
-precise entry themselves, in their own transaction, are listed in ``SELF_AUDITED``.
+``PATCH`` or ``DELETE`` answered 2xx becomes one entry: the caller that made it, as the
+authentication in front found it (the key's first characters, or the signed-in dashboard
+user's email), the route template as the action, the changed object's id (from the path,
+or the created object's ``id`` in the answer) and the names of the fields sent, never their
+values. The entry is written once the answer is sent, in a transaction of its own. Routes
+that write a more precise entry themselves, in their own transaction, are listed in
+``SELF_AUDITED``.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from collector.audit.callers import actor_of
 from collector.audit.repository import record
-from collector.kit.auth.access import PROJECT_HEADER, session_token
-from collector.kit.auth.cache import forget_settings, key_project
-from collector.kit.auth.guards import bearer_token
-from collector.kit.auth.sessions import find_session
-from collector.kit.db.engine import read_transaction, write_transaction
+from collector.kit.auth.callers import Caller
+from collector.kit.db.engine import write_transaction
 from collector.kit.http.requests import route_template
+from collector.kit.http.state import AppState
 
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SELF_AUDITED = frozenset({"erase_person", "rotate_project_keys"})
@@ -62,44 +56,11 @@ def created_id(body: bytes) -> str | None:
     return str(found) if isinstance(found, str | int) else None
 
 
-@dataclass(frozen=True)
-class Author:
-    """Who made a change, as the request shows it: a secret key, or a dashboard session."""
-
-    key: str | None
-    session: str | None
-    project: str | None
-
-    @classmethod
-    def of(cls, request: Request) -> Author:
-        return cls(
-            key=bearer_token(request),
-            session=session_token(request),
-            project=request.headers.get(PROJECT_HEADER),
-        )
-
-
-def identify(engine: Engine, author: Author) -> tuple[uuid.UUID, str] | None:
-    """The project changed and the actor: the key's prefix, or the signed-in user's email."""
-    if author.key:
-        project_id = key_project(engine, author.key, "secret")
-        return None if project_id is None else (project_id, actor_of(author.key))
-    if not author.session or not author.project:
-        return None
-    with read_transaction(engine) as connection:
-        session = find_session(connection, author.session, now=datetime.now(UTC))
-    return None if session is None else (uuid.UUID(author.project), session.email)
-
-
-def write_entry(engine: Engine, author: Author, entry: dict[str, Any]) -> None:
+def write_entry(state: AppState, caller: Caller, entry: dict[str, Any]) -> None:
     """Record the change; the project's remembered settings may be what changed."""
-    found = identify(engine, author)
-    if found is None:
-        return
-    project_id, actor = found
-    with write_transaction(engine) as connection:
-        record(connection, project_id, actor=actor, at=datetime.now(UTC), **entry)
-    forget_settings(engine, project_id)
+    with write_transaction(state["engine"]) as connection:
+        record(connection, caller.project_id, actor=caller.actor, at=datetime.now(UTC), **entry)
+    state["project_settings"].forget(caller.project_id)
 
 
 class AuditMiddleware:
@@ -132,14 +93,16 @@ class AuditMiddleware:
             await self._record(scope, bytes(request_body), bytes(response_body))
 
     async def _record(self, scope: Scope, request_body: bytes, response_body: bytes) -> None:
+        caller = scope.get("auth")
+        if not isinstance(caller, Caller):
+            return
         path_id = (scope.get("path_params") or {}).get("id")
         entry = {
             "action": f"{scope['method']} {route_template(scope)}",
             "target": str(path_id) if path_id is not None else created_id(response_body),
             "details": {"fields": object_keys(request_body)},
         }
-        author = Author.of(Request(scope))
         try:
-            await run_in_threadpool(write_entry, scope["state"]["engine"], author, entry)
+            await run_in_threadpool(write_entry, scope["state"], caller, entry)
         except SQLAlchemyError:
             logger.exception("could not write an audit entry for %s", entry["action"])

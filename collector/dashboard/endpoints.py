@@ -27,7 +27,7 @@ from collector.dashboard.service import (
     sign_out,
 )
 from collector.dashboard.users import MAX_EMAIL_LENGTH
-from collector.kit.auth.access import check_csrf, session_token
+from collector.kit.auth.access import check_csrf
 from collector.kit.auth.passwords import MAX_PASSWORD_LENGTH
 from collector.kit.auth.sessions import (
     SESSION_COOKIE,
@@ -42,6 +42,7 @@ from collector.kit.errors import (
     WaypostError,
 )
 from collector.kit.http.answers import Answer
+from collector.kit.http.authentication import session_token
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.state import engine_of, settings_of

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from collector.delivery import threads
+from collector.delivery.live import live_experiences_of
 from collector.delivery.schemas import (
     DeliveryQuerySchema,
     DeliverySchema,
@@ -18,12 +19,12 @@ from collector.delivery.schemas import (
     quick_delivery_query,
 )
 from collector.delivery.service import DeliveryQuery, deliver, explain
-from collector.kit.auth.guards import basic_auth_username, project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query, text_param
 from collector.kit.http.responses import JSONResponse
-from collector.kit.http.state import engine_of
+from collector.kit.http.state import app_state
 from collector.targeting.facts import PageFacts
 
 _delivery_query = DeliveryQuerySchema()
@@ -45,11 +46,13 @@ async def flows(request: Request) -> Response:
         locale=params.get("locale"),
         session_id=params.get("sessionId"),
     )
-    key = basic_auth_username(request) or params.get("writeKey")
-    engine = engine_of(request)
+    caller = caller_of(request)
+    state = app_state(request)
+    engine, key_owners = state["engine"], state["key_owners"]
+    experiences = live_experiences_of(request)
 
     def answer() -> dict[str, object]:
-        return deliver(engine, key, query, datetime.now(UTC))
+        return deliver(engine, experiences, key_owners, caller, query, now=datetime.now(UTC))
 
     # The fast path: the answer goes out as built, not through _delivered.render.
     return JSONResponse(await threads.run_for(engine, answer))
@@ -62,15 +65,15 @@ def _delivery_params(request: Request) -> dict[str, str]:
 
 
 async def eligibility(request: Request) -> Response:
-    engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _page_query)
     page = PageFacts(
         url=params.get("url"), locale=params.get("locale"), session_id=params.get("sessionId")
     )
     person_key = text_param(request.path_params["id"])
+    engine, experiences = app_state(request)["engine"], live_experiences_of(request)
     report = await run_in_threadpool(
-        explain, engine, project_id, person_key, page, datetime.now(UTC)
+        lambda: explain(engine, experiences, project_id, person_key, page, now=datetime.now(UTC))
     )
     return _report.render(report)
 

@@ -3,9 +3,9 @@
 Every ``GET /v1/flows`` decides on all of a project's live experiences. Reading and parsing
 their definitions, checking their audience rules, ordering them and resolving their texts
 cost more than everything else the request does, and they change only when someone edits
-them (or the project's settings) through the admin API. So each process keeps them per
-project, with each experience's content resolved for each locale the first time it is
-asked for.
+them (or the project's settings) through the admin API. So each app keeps them per
+project, in its lifespan state (``DeliveryState``), with each experience's content
+resolved for each locale the first time it is asked for.
 
 Kept, but never trusted: every request reads the project's settings and its experiences'
 stamp (how many there are and when one last changed, ``loading.STAMP``) in the statement
@@ -23,10 +23,11 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
+from starlette.requests import HTTPConnection
 
 from collector.delivery.loading import STAMP, moment, spelt
 from collector.experiences.localization import localize
@@ -162,6 +163,16 @@ class LiveCache:
                 self._kept.pop(next(iter(self._kept)))
             self._kept[project_id] = live
         return live
+
+
+class DeliveryState(TypedDict):
+    """What delivery keeps in the app's lifespan state, beside the kit's ``AppState``."""
+
+    live_experiences: LiveCache
+
+
+def live_experiences_of(connection: HTTPConnection) -> LiveCache:
+    return cast(DeliveryState, connection.scope["state"])["live_experiences"]
 
 
 def _read(cursor: DBAPICursor, dialect: Dialect, project_id: uuid.UUID) -> Live:

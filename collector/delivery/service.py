@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import Dialect, Engine
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from collector.delivery import key_projects, loading, repository, resource_center
+from collector.delivery import loading, repository, resource_center
 from collector.delivery.live import Live, LiveCache
 from collector.delivery.loading import Loaded, State
 from collector.identity.repository import resolve_person_id
-from collector.kit.auth.guards import INVALID_KEY_MESSAGE
+from collector.kit.auth.cache import KeyOwners
+from collector.kit.auth.callers import INVALID_KEY_MESSAGE, Caller
 from collector.kit.auth.identity import is_valid_identity_hash
-from collector.kit.auth.keys import lookup_value
 from collector.kit.db.engine import read_transaction
 from collector.kit.errors import Forbidden, InvalidKey, NotFound
 from collector.targeting.candidates import Candidate
@@ -33,8 +33,6 @@ from collector.targeting.throttling import LAUNCHER_TYPE
 
 RETRIES = 2
 """Times a request reads again when the experiences were edited while it read them."""
-
-_live = LiveCache()
 
 
 @dataclass(frozen=True)
@@ -51,12 +49,23 @@ class DeliveryQuery:
         return PageFacts(url=self.url, locale=self.locale, session_id=self.session_id)
 
 
-def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime) -> dict[str, Any]:
+def deliver(
+    engine: Engine,
+    experiences: LiveCache,
+    key_owners: KeyOwners,
+    caller: Caller,
+    query: DeliveryQuery,
+    *,
+    now: datetime,
+) -> dict[str, Any]:
     """The live flows and surveys this person is eligible for now, in their locale.
 
-    ``key`` is the write key the request came with: ``InvalidKey`` unless it is valid.
+    ``caller`` called with a write key, whose owner may have been remembered: the statement
+    that reads the person checks that the key still works, and ``InvalidKey`` (with the
+    key forgotten) when it no longer does.
     """
-    project_id = key_projects.project_of(engine, key)
+    project_id = caller.project_id
+    lookup = caller.key_lookup or ""
     asked_with = query.user_id or query.anonymous_id or ""
 
     def read(cursor: DBAPICursor, live: Live) -> Loaded | None:
@@ -64,7 +73,7 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
             cursor,
             engine.dialect,
             project_id=project_id,
-            lookup=lookup_value(key or ""),
+            lookup=lookup,
             distinct_id=asked_with,
             events=live.events,
             since=now - live.impressions_window,
@@ -72,9 +81,9 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
         )
 
     with _cursor(engine) as cursor:
-        live, loaded = _read(cursor, engine.dialect, project_id, read)
+        live, loaded = _read(cursor, engine.dialect, experiences, project_id, read)
     if loaded is None:
-        key_projects.forget(key)
+        key_owners.forget_key(lookup)
         raise InvalidKey(INVALID_KEY_MESSAGE)
     _verify_identity(loaded, query)
     sampling_key = _sampling_key(loaded, asked_with)
@@ -97,7 +106,13 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
 
 
 def explain(
-    engine: Engine, project_id: uuid.UUID, person_key: str, page: PageFacts, now: datetime
+    engine: Engine,
+    experiences: LiveCache,
+    project_id: uuid.UUID,
+    person_key: str,
+    page: PageFacts,
+    *,
+    now: datetime,
 ) -> dict[str, Any]:
     """Every live experience with the decision for this person and its reason."""
     not_found = NotFound(f"no person with id {person_key!r} in this project")
@@ -118,7 +133,7 @@ def explain(
 
         cursor = connection.connection.cursor()
         try:
-            live, loaded = _read(cursor, engine.dialect, project_id, read)
+            live, loaded = _read(cursor, engine.dialect, experiences, project_id, read)
         finally:
             cursor.close()
         if loaded is None or loaded.person is None:
@@ -162,6 +177,7 @@ def _cursor(engine: Engine) -> Iterator[DBAPICursor]:
 def _read(
     cursor: DBAPICursor,
     dialect: Dialect,
+    experiences: LiveCache,
     project_id: uuid.UUID,
     read: Callable[[DBAPICursor, Live], Loaded | None],
 ) -> tuple[Live, Loaded | None]:
@@ -171,12 +187,12 @@ def _read(
     that they are current; otherwise they are read again, and so is the person, whose
     counters and impressions depend on the experiences' rules and the settings.
     """
-    live = _live.get(project_id) or _live.read(cursor, dialect, project_id)
+    live = experiences.get(project_id) or experiences.read(cursor, dialect, project_id)
     loaded = read(cursor, live)
     for _ in range(RETRIES):
         if loaded is None or (loaded.stamp == live.stamp and loaded.settings == live.settings):
             break
-        live = _live.read(cursor, dialect, project_id)
+        live = experiences.read(cursor, dialect, project_id)
         loaded = read(cursor, live)
     return live, loaded
 

@@ -5,7 +5,6 @@ Another project's experience answers 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from functools import partial
 
@@ -21,7 +20,7 @@ from collector.experiences.schemas import (
     VERSION_SCHEMAS,
     Kind,
 )
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer, OneOf
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, OperationRoute, route
@@ -65,12 +64,8 @@ _patch = JsonBody(
 )
 
 
-async def _project(request: Request) -> uuid.UUID:
-    return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
-
-
 async def list_experiences(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _queries[kind])
     found = await run_in_threadpool(
         service.list_experiences,
@@ -84,7 +79,7 @@ async def list_experiences(request: Request, *, kind: Kind) -> Response:
 
 
 async def create_experience(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     body = await _create[kind].read(request)
     created = await run_in_threadpool(
         service.create_experience,
@@ -98,7 +93,7 @@ async def create_experience(request: Request, *, kind: Kind) -> Response:
 
 
 async def get_experience(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     experience_id = service.parse_id(request.path_params["id"], kind)
     found = await run_in_threadpool(
         service.get_experience, engine_of(request), project_id, kind, experience_id
@@ -107,7 +102,7 @@ async def get_experience(request: Request, *, kind: Kind) -> Response:
 
 
 async def update_experience(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     experience_id = service.parse_id(request.path_params["id"], kind)
     patch = await _patch.read(request)
     updated = await run_in_threadpool(
@@ -123,7 +118,7 @@ async def update_experience(request: Request, *, kind: Kind) -> Response:
 
 
 async def archive_experience(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     experience_id = service.parse_id(request.path_params["id"], kind)
     archived = await run_in_threadpool(
         service.archive_experience,
@@ -137,7 +132,7 @@ async def archive_experience(request: Request, *, kind: Kind) -> Response:
 
 
 async def get_version(request: Request, *, kind: Kind) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     experience_id = service.parse_id(request.path_params["id"], kind)
     found = await run_in_threadpool(
         service.get_version,

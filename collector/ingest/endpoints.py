@@ -18,27 +18,25 @@ from collector.ingest.schemas import (
     IngestResultSchema,
 )
 from collector.ingest.service import IngestResult, ingest
-from collector.kit.auth.guards import basic_auth_username, project_for_write_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.errors import MalformedBody, ValidationFailed
 from collector.kit.http.answers import Answer
 from collector.kit.http.body import JsonBody, read_json
 from collector.kit.http.openapi import Auth, Operation, OperationRoute, route
 from collector.kit.http.responses import JSONResponse
-from collector.kit.http.state import engine_of, settings_of
+from collector.kit.http.state import engine_of
 from collector.kit.messages import BatchDefaults
-from collector.ratelimit.limiter import guard_write_key_call
 from collector.ratelimit.middleware import client_ip
 
+CALL_TYPES = ("track", "identify", "group", "page", "screen", "alias")
+BODY_LIMITS = {"/batch": MAX_BATCH_BYTES, **{f"/{t}": MAX_MESSAGE_BYTES for t in CALL_TYPES}}
+"""Each route's body limit, by path: a write key may ride in the body, which is then read
+before the authentication (:class:`collector.kit.http.authentication.BodyKeyMiddleware`)."""
 _batch_defaults = BatchSchema(exclude=("batch",))
 _stored = Answer(IngestResultSchema, description="stored; each invalid message is named")
 """Documents the answer only: ingestion is the hottest path and parses and answers on its
 own (messages one by one, the answer as the service built it), not through the kit's
 :class:`JsonBody` and :meth:`Answer.render`."""
-
-
-def _write_key(request: Request, body: dict[str, Any]) -> str | None:
-    in_body = body.get("writeKey")
-    return basic_auth_username(request) or (in_body if isinstance(in_body, str) else None)
 
 
 def _defaults(body: dict[str, Any]) -> BatchDefaults:
@@ -59,17 +57,10 @@ def _defaults(body: dict[str, Any]) -> BatchDefaults:
 def _ingest_authorised(
     request: Request, body: dict[str, Any], messages: list[Any], forced_type: str | None
 ) -> IngestResult:
-    engine = engine_of(request)
-    key = _write_key(request, body)
-    if basic_auth_username(request) is None:
-        # The guard in front of /v1 saw no key in the header: check the body's one.
-        guard_write_key_call(
-            engine, settings_of(request), key, client_ip(request), request.headers.get("origin")
-        )
-    project_id = project_for_write_key(engine, key)
+    project_id = caller_of(request).project_id
     defaults = BatchDefaults() if forced_type else _defaults(body)
     return ingest(
-        engine,
+        engine_of(request),
         project_id,
         messages,
         defaults=defaults,
@@ -80,7 +71,7 @@ def _ingest_authorised(
 
 
 async def batch(request: Request) -> Response:
-    body = await read_json(request, MAX_BATCH_BYTES)
+    body = await read_json(request, BODY_LIMITS["/batch"])
     if not isinstance(body, dict) or not isinstance(body.get("batch"), list):
         raise MalformedBody('body must be a JSON object with a "batch" array')
     result = await run_in_threadpool(_ingest_authorised, request, body, body["batch"], None)
@@ -92,7 +83,7 @@ def single(message_type: str) -> OperationRoute:
     """The route of one call type: its body is one message, of that type."""
 
     async def endpoint(request: Request) -> Response:
-        body = await read_json(request, MAX_MESSAGE_BYTES)
+        body = await read_json(request, BODY_LIMITS[f"/{message_type}"])
         if not isinstance(body, dict):
             raise MalformedBody("body must be a JSON object")
         result = await run_in_threadpool(_ingest_authorised, request, body, [body], message_type)
@@ -125,5 +116,5 @@ routes = [
             body=JsonBody(BatchSchema, limit=MAX_BATCH_BYTES),
         ),
     ),
-    *(single(t) for t in ("track", "identify", "group", "page", "screen", "alias")),
+    *(single(t) for t in CALL_TYPES),
 ]

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from collector.audit.callers import Caller, secret_key_caller
+from collector.kit.auth.callers import Caller, caller_of
 from collector.kit.db.engine import write_transaction
 from collector.kit.http.answers import Answer
 from collector.kit.http.openapi import Auth, Operation, route
@@ -39,11 +39,12 @@ def _erase(engine: Engine, caller: Caller, key: str, suppress: bool) -> dict[str
 
 
 async def erase(request: Request) -> Response:
-    engine = engine_of(request)
-    caller = await run_in_threadpool(secret_key_caller, engine, request)
+    caller = caller_of(request)
     params = parse_query(request, _erasure_query)
     key = text_param(request.path_params["id"])
-    return _erased.render(await run_in_threadpool(_erase, engine, caller, key, params["suppress"]))
+    return _erased.render(
+        await run_in_threadpool(_erase, engine_of(request), caller, key, params["suppress"])
+    )
 
 
 routes = [

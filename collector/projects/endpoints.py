@@ -12,15 +12,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from collector.audit.callers import Caller
-from collector.audit.middleware import Author, identify
-from collector.kit.auth.guards import bearer_token, project_for_secret_key
+from collector.kit.auth.callers import Caller, caller_of
 from collector.kit.auth.keys import KeyKind
 from collector.kit.db.engine import read_transaction, write_transaction
 from collector.kit.http.answers import Answer
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, route
-from collector.kit.http.state import engine_of, settings_of
+from collector.kit.http.state import app_state, engine_of, settings_of
 from collector.projects.schemas import (
     ApiKeyListSchema,
     KeyRotationSchema,
@@ -58,36 +56,28 @@ def _update_settings(
         return update_settings(connection, project_id, changes)
 
 
-def _for_caller(request: Request, details: dict[str, Any]) -> dict[str, Any]:
+def _for_caller(caller: Caller, details: dict[str, Any]) -> dict[str, Any]:
     """Keep the identity secret on servers: a dashboard session is a browser, a key is not."""
-    if bearer_token(request) is None:
+    if caller.credential == "session":
         details.pop("identity_secret", None)
     return details
 
 
 async def project(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    caller = caller_of(request)
     if request.method == "GET":
-        details = await run_in_threadpool(_details, engine, project_id)
-        return _project_answer.render(_for_caller(request, details))
+        details = await run_in_threadpool(_details, engine, caller.project_id)
+        return _project_answer.render(_for_caller(caller, details))
     changes = (await _update.load(request))["settings"]
-    details = await run_in_threadpool(_update_settings, engine, project_id, changes)
-    return _project_answer.render(_for_caller(request, details))
+    details = await run_in_threadpool(_update_settings, engine, caller.project_id, changes)
+    return _project_answer.render(_for_caller(caller, details))
 
 
 def _keys(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]]:
     with read_transaction(engine) as connection:
         found = list_keys(connection, project_id, now=datetime.now(UTC))
     return [vars(key) for key in found]
-
-
-def _caller(engine: Engine, request: Request) -> Caller:
-    """The project (401/403 as every admin route) and who acts: the key's first
-    characters, or the signed-in user's email."""
-    project_id = project_for_secret_key(engine, request)
-    found = identify(engine, Author.of(request))
-    return Caller(project_id=project_id, actor=found[1] if found else "")
 
 
 def _rotate(
@@ -105,20 +95,28 @@ def _rotate(
 
 
 async def keys(request: Request) -> Response:
-    engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
-    return _keys_list.render({"data": await run_in_threadpool(_keys, engine, project_id)})
+    project_id = caller_of(request).project_id
+    return _keys_list.render(
+        {"data": await run_in_threadpool(_keys, engine_of(request), project_id)}
+    )
 
 
 async def rotate_keys(request: Request) -> Response:
     """New keys, shown once. Rotating the secret key with itself does not lock the caller
-    out: the key that called keeps working for the grace period like any other."""
-    engine = engine_of(request)
-    caller = await run_in_threadpool(_caller, engine, request)
+    out: the key that called keeps working for the grace period like any other.
+
+    This app forgets the project's keys once the rotation is committed, so an old key
+    whose grace is over is refused by the very next request; other processes see it
+    within the key cache's lifetime (:mod:`collector.kit.auth.cache`)."""
+    caller = caller_of(request)
     rotation = await _rotation.load(request)
     grace = rotation.get("grace_seconds", settings_of(request).key_grace_seconds)
     kinds = tuple(cast(KeyKind, kind) for kind in rotation["kinds"])
-    rotated = await run_in_threadpool(_rotate, engine, caller, kinds, timedelta(seconds=grace))
+    state = app_state(request)
+    rotated = await run_in_threadpool(
+        _rotate, state["engine"], caller, kinds, timedelta(seconds=grace)
+    )
+    state["key_owners"].forget_project(caller.project_id)
     return _rotated.render(rotated)
 
 

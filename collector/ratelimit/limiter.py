@@ -3,22 +3,22 @@
 Limits are requests per second: the installation's defaults (``WAYPOST_RATE_LIMIT_*``)
 unless the project sets its own (``rate_limits`` in its settings). A limit of 0 is no
 limit. Buckets are per write key, per (project, client address) and per secret key (or
-dashboard session); a call whose key is unknown is limited by its address alone, with
-the default.
+dashboard session), each as the caller found by the authentication in front names it
+(a fingerprint: the table never holds a key); a call whose write key is unknown is limited
+by its address alone, with the default.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-import uuid
 from typing import NoReturn
 
 from sqlalchemy import Engine
 
-from collector.kit.auth.cache import key_project, project_settings
+from collector.kit.auth.callers import Caller, Refusal
 from collector.kit.errors import Forbidden, RateLimited
 from collector.kit.http.origins import origin_allowed
+from collector.kit.http.state import AppState
 from collector.kit.metrics import record_rate_limited
 from collector.kit.project_settings import ProjectSettings, RateLimitName
 from collector.kit.settings import Settings
@@ -31,11 +31,6 @@ LIMITED = {
     "client_ip": "client address",
     "secret_key": "secret key or dashboard session",
 }
-
-
-def _digest(key: str) -> str:
-    """Buckets are named by a hash: the table never holds a key."""
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def limit_for(
@@ -69,47 +64,33 @@ def _refuse(limit: Limit, retry_after: float) -> NoReturn:
     )
 
 
-def guard_write_key_call(
-    engine: Engine,
-    settings: Settings,
-    key: str | None,
-    client_ip: str | None,
-    origin: str | None,
+def guard_sdk_call(
+    state: AppState, auth: Caller | Refusal, client_ip: str | None, origin: str | None
 ) -> None:
     """Rate limits and the origin allow-list of a call made with a write key (or none)."""
-    project_id = key_project(engine, key, "write") if key else None
-    if project_id is None:
+    engine, settings = state["engine"], state["settings"]
+    if not isinstance(auth, Caller):
         enforce(engine, [(f"-:{client_ip}", limit_for("client_ip", settings, None))])
         return
-    project = project_settings(engine, project_id)
+    project = state["project_settings"].get(auth.project_id)
     if origin is not None and not origin_allowed(origin, project.allowed_origins):
         raise Forbidden(f"origin {origin!r} is not allowed to use this write key")
     enforce(
         engine,
         [
-            (_digest(key or ""), limit_for("write_key", settings, project)),
-            (f"{project_id}:{client_ip}", limit_for("client_ip", settings, project)),
+            (auth.fingerprint, limit_for("write_key", settings, project)),
+            (f"{auth.project_id}:{client_ip}", limit_for("client_ip", settings, project)),
         ],
     )
 
 
-def guard_secret_key_call(engine: Engine, settings: Settings, key: str | None) -> None:
-    """The rate limit of an admin call, per secret key (a missing key is not limited here)."""
-    if not key:
+def guard_admin_call(state: AppState, auth: Caller | Refusal) -> None:
+    """The rate limit of an admin call, per secret key or dashboard session, with the
+    ``secret_key`` limit of its project (for a session, of the project it names, member
+    or not); a call that presents neither is not limited here."""
+    if auth.fingerprint is None:
         return
-    project_id: uuid.UUID | None = key_project(engine, key, "secret")
-    project = project_settings(engine, project_id) if project_id is not None else None
-    enforce(engine, [(_digest(key), limit_for("secret_key", settings, project))])
-
-
-def guard_session_call(
-    engine: Engine, settings: Settings, cookie: str, project_header: str | None
-) -> None:
-    """The rate limit of an admin call made by the dashboard: per session, with the
-    ``secret_key`` limit of the project it names (the route checks membership)."""
-    try:
-        project_id: uuid.UUID | None = uuid.UUID(project_header or "")
-    except ValueError:
-        project_id = None
-    project = project_settings(engine, project_id) if project_id is not None else None
-    enforce(engine, [(f"session:{_digest(cookie)}", limit_for("secret_key", settings, project))])
+    project_id = auth.project_id
+    project = state["project_settings"].get(project_id) if project_id is not None else None
+    bucket = f"session:{auth.fingerprint}" if auth.credential == "session" else auth.fingerprint
+    enforce(state["engine"], [(bucket, limit_for("secret_key", state["settings"], project))])

@@ -1,28 +1,24 @@
 """Guards in front of the ``/v1`` and ``/api/v1`` routes: rate limits, allowed origins.
 
-They answer refusals themselves, inside the CORS middleware, so a browser reads the 429
-or 403 (with its CORS headers) instead of a network error.
+They run after the authentication and count each call against the caller it found in
+``request.auth`` (or what a refused call presented). They answer refusals themselves,
+inside the CORS middleware, so a browser reads the 429 or 403 (with its CORS headers)
+instead of a network error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from collector.kit.auth.access import PROJECT_HEADER
-from collector.kit.auth.guards import basic_auth_username, bearer_token
-from collector.kit.auth.sessions import SESSION_COOKIE
+from collector.kit.auth.callers import auth_of
 from collector.kit.errors import WaypostError
 from collector.kit.http.error_handlers import render
-from collector.ratelimit.limiter import (
-    guard_secret_key_call,
-    guard_session_call,
-    guard_write_key_call,
-)
+from collector.kit.http.state import app_state
+from collector.ratelimit.limiter import guard_admin_call, guard_sdk_call
 
 
 def client_ip(request: Request) -> str | None:
@@ -31,24 +27,16 @@ def client_ip(request: Request) -> str | None:
 
 
 def sdk_guard(request: Request) -> Callable[[], None]:
-    """The checks of an SDK call whose key is in its header or query string."""
-    state: Any = request.state
-    key = basic_auth_username(request) or request.query_params.get("writeKey")
+    """The checks of an SDK call: per write key and address, and the key's origins."""
+    state, auth = app_state(request), auth_of(request)
     origin = request.headers.get("origin")
-    return lambda: guard_write_key_call(
-        state.engine, state.settings, key, client_ip(request), origin
-    )
+    return lambda: guard_sdk_call(state, auth, client_ip(request), origin)
 
 
 def admin_guard(request: Request) -> Callable[[], None]:
     """Per secret key; without one, per dashboard session (the cookie stands in for it)."""
-    state: Any = request.state
-    key = bearer_token(request)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if key is None and cookie:
-        project = request.headers.get(PROJECT_HEADER)
-        return lambda: guard_session_call(state.engine, state.settings, cookie, project)
-    return lambda: guard_secret_key_call(state.engine, state.settings, key)
+    state, auth = app_state(request), auth_of(request)
+    return lambda: guard_admin_call(state, auth)
 
 
 class GuardMiddleware:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, route
@@ -54,10 +54,6 @@ _event_types = Answer(EventTypeListSchema)
 _deleted = Answer(status=204, description="deleted", media=())
 
 
-async def _project(request: Request) -> uuid.UUID:
-    return await run_in_threadpool(project_for_secret_key, engine_of(request), request)
-
-
 def _allow_private(request: Request) -> bool:
     return settings_of(request).webhooks.allow_private_targets
 
@@ -67,13 +63,13 @@ def _endpoint_id(request: Request) -> uuid.UUID:
 
 
 async def list_endpoints(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     found = await run_in_threadpool(service.list_endpoints, engine_of(request), project_id)
     return _endpoints.render({"data": found})
 
 
 async def create_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     body = await _create.read(request)
     created = await run_in_threadpool(
         service.create_endpoint,
@@ -87,7 +83,7 @@ async def create_endpoint(request: Request) -> Response:
 
 
 async def get_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     found = await run_in_threadpool(
         service.get_endpoint, engine_of(request), project_id, _endpoint_id(request)
     )
@@ -95,7 +91,7 @@ async def get_endpoint(request: Request) -> Response:
 
 
 async def update_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     endpoint_id = _endpoint_id(request)
     body = await _update.read(request)
     updated = await run_in_threadpool(
@@ -111,14 +107,14 @@ async def update_endpoint(request: Request) -> Response:
 
 
 async def delete_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     endpoint_id = _endpoint_id(request)
     await run_in_threadpool(service.delete_endpoint, engine_of(request), project_id, endpoint_id)
     return Response(status_code=204)
 
 
 async def rotate_secret(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     endpoint_id = _endpoint_id(request)
     grace = (await _rotate.load(request))["grace_seconds"]
     rotated = await run_in_threadpool(
@@ -133,7 +129,7 @@ async def rotate_secret(request: Request) -> Response:
 
 
 async def replay_endpoint(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     endpoint_id = _endpoint_id(request)
     params = parse_query(request, _replay_query)
     count = await run_in_threadpool(
@@ -149,7 +145,7 @@ async def replay_endpoint(request: Request) -> Response:
 
 
 async def list_messages(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _messages_query)
     names: tuple[str, ...] = ("endpoint_id", "event_type", "status")
     where = {name: params[name] for name in names if name in params}
@@ -165,7 +161,7 @@ async def list_messages(request: Request) -> Response:
 
 
 async def list_attempts(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _page_query)
     page = await run_in_threadpool(
         service.list_attempts,
@@ -179,7 +175,7 @@ async def list_attempts(request: Request) -> Response:
 
 
 async def replay_message(request: Request) -> Response:
-    project_id = await _project(request)
+    project_id = caller_of(request).project_id
     message = await run_in_threadpool(
         service.replay_message,
         engine_of(request),
@@ -191,7 +187,7 @@ async def replay_message(request: Request) -> Response:
 
 
 async def event_types(request: Request) -> Response:
-    await _project(request)
+    caller_of(request)
     catalogue = [
         {"type": e.name, "version": e.version, "description": e.description}
         for e in EVENT_TYPES.values()

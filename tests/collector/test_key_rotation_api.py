@@ -90,6 +90,15 @@ def test_the_old_write_key_is_refused_once_the_grace_period_is_over(
     assert ingests(client, project.write_key) == 401
 
 
+def test_a_write_key_in_use_is_refused_by_the_next_request_once_rotated_out(
+    client: TestClient, project: CreatedProject
+) -> None:
+    """The app remembers the key's owner from the first batch; the rotation forgets it."""
+    assert ingests(client, project.write_key) == 200
+    rotated(client, project, ["write"], grace=0)
+    assert ingests(client, project.write_key) == 401
+
+
 def test_the_answer_says_when_the_old_keys_stop(
     client: TestClient, project: CreatedProject
 ) -> None:

@@ -27,7 +27,7 @@ from collector.analytics.accounts.schemas import (
     HealthPageSchema,
     HealthQuerySchema,
 )
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.csv import CSV_NOTE, csv_response, wants_csv
 from collector.kit.http.openapi import Auth, Operation, route
@@ -47,7 +47,7 @@ _account = Answer(AccountDetailSchema)
 
 async def _health_list(request: Request, params: dict[str, Any], status: str | None) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     entries, settings = await run_in_threadpool(
         accounts_health, engine, project_id, params.get("from_"), params.get("to")
     )
@@ -70,7 +70,7 @@ async def at_risk(request: Request) -> Response:
 
 async def churn(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _churn_query)
     result = await run_in_threadpool(
         lambda: account_churn(
@@ -89,7 +89,7 @@ async def churn(request: Request) -> Response:
 
 async def account(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _account_query)
     account_id = parse_account_id(text_param(request.path_params["id"]))
     weeks = Weeks(params.get("to") or datetime.now(UTC), params["tz"], params["weeks"])

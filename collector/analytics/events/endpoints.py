@@ -9,7 +9,7 @@ from starlette.responses import Response, StreamingResponse
 from collector.analytics.events.queries import EventFilter
 from collector.analytics.events.schemas import EventPageSchema, EventQuerySchema
 from collector.analytics.events.service import list_events, stream_events
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query
@@ -23,7 +23,7 @@ _page = Answer(EventPageSchema, media=("application/json", "application/x-ndjson
 
 async def events(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _query)
     where = EventFilter(
         project_id=project_id,

@@ -26,7 +26,7 @@ from collector.analytics.flows.service import (
     stuck_persons,
 )
 from collector.experiences.service import parse_id
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.csv import CSV_MEDIA_TYPE, CSV_NOTE, csv_lines, csv_response, wants_csv
 from collector.kit.http.openapi import Auth, Operation, route
@@ -52,7 +52,7 @@ def _filter(project_id: uuid.UUID, request: Request, params: dict[str, Any]) -> 
 
 async def analytics(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _analytics_query)
     where = _filter(project_id, request, params)
     result = await run_in_threadpool(
@@ -66,7 +66,7 @@ async def analytics(request: Request) -> Response:
 
 async def stuck(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     params = parse_query(request, _stuck_query)
     where = _filter(project_id, request, params)
     await run_in_threadpool(require_checklist, engine, where)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from collector.analytics.persons.export import export_person
 from collector.analytics.persons.schemas import PersonExportSchema, PersonSchema
 from collector.analytics.persons.service import get_person
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import text_param
@@ -24,7 +24,7 @@ _export = Answer(PersonExportSchema)
 
 async def person(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     key = text_param(request.path_params["id"])
     found = await run_in_threadpool(get_person, engine, project_id, key)
     return _person.render(found)
@@ -32,7 +32,7 @@ async def person(request: Request) -> Response:
 
 async def export(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     key = text_param(request.path_params["id"])
     found = await run_in_threadpool(export_person, engine, project_id, key, datetime.now(UTC))
     return _export.render(found)

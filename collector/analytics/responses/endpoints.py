@@ -19,7 +19,7 @@ from collector.analytics.responses.service import (
     require_experience,
 )
 from collector.experiences.service import parse_id
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import PageQuerySchema, parse_query
@@ -38,7 +38,7 @@ _progress = Answer(ProgressReportSchema)
 
 async def responses(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     survey_id = parse_id(request.path_params["id"], "survey")
     params = parse_query(request, _responses_query)
     await run_in_threadpool(require_experience, engine, project_id, "survey", survey_id)
@@ -66,7 +66,7 @@ async def responses(request: Request) -> Response:
 
 async def progress(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     flow_id = parse_id(request.path_params["id"], "flow")
     params = parse_query(request, _page_query)
     await run_in_threadpool(require_experience, engine, project_id, "flow", flow_id)

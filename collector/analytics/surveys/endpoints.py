@@ -27,7 +27,7 @@ from collector.analytics.surveys.service import (
     text_answers,
 )
 from collector.experiences.service import parse_id
-from collector.kit.auth.guards import project_for_secret_key
+from collector.kit.auth.callers import caller_of
 from collector.kit.http.answers import Answer
 from collector.kit.http.csv import CSV_MEDIA_TYPE, CSV_NOTE, csv_lines, csv_response, wants_csv
 from collector.kit.http.openapi import Auth, Operation, route
@@ -54,7 +54,7 @@ def _answer_filter(project_id: uuid.UUID, survey_id: uuid.UUID, params: Any) -> 
 
 async def scores(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     survey_id = parse_id(request.path_params["id"], "survey")
     params = parse_query(request, _scores_query)
     query = ScoreQuery(
@@ -72,7 +72,7 @@ async def scores(request: Request) -> Response:
 
 async def texts(request: Request) -> Response:
     engine = engine_of(request)
-    project_id = await run_in_threadpool(project_for_secret_key, engine, request)
+    project_id = caller_of(request).project_id
     survey_id = parse_id(request.path_params["id"], "survey")
     params = parse_query(request, _texts_query)
     where = _answer_filter(project_id, survey_id, params)

@@ -20,6 +20,9 @@ from collector.kit.db.models import ApiKey, table_of
 
 KeyKind = Literal["write", "secret"]
 KEY_PREFIXES: dict[KeyKind, str] = {"write": "wk_", "secret": "sk_"}
+PREFIX_LENGTH = 12
+"""The first characters of a key that listings and the audit log show: enough to tell
+keys apart, never enough to use one."""
 _keys = table_of(ApiKey)
 
 
@@ -27,6 +30,8 @@ _keys = table_of(ApiKey)
 class KeyOwner:
     project_id: uuid.UUID
     kind: KeyKind
+    expires_at: datetime | None = None
+    """When a rotated-out key stops working; None for a current key."""
 
 
 def generate_key(kind: KeyKind) -> str:
@@ -58,7 +63,7 @@ def store_key(connection: Connection, project_id: uuid.UUID, kind: KeyKind, now:
             project_id=project_id,
             kind=kind,
             lookup=lookup_value(key),
-            prefix=key[:12],
+            prefix=key[:PREFIX_LENGTH],
             created_at=now,
             expires_at=None,
         )
@@ -76,7 +81,7 @@ def find_owner(connection: Connection, key: str, now: datetime) -> KeyOwner | No
     if kind is None:
         return None
     row = connection.execute(
-        select(_keys.c.project_id, _keys.c.kind).where(
+        select(_keys.c.project_id, _keys.c.kind, _keys.c.expires_at).where(
             _keys.c.lookup == lookup_value(key),
             _keys.c.kind == kind,
             or_(_keys.c.expires_at.is_(None), _keys.c.expires_at > now),
@@ -84,7 +89,7 @@ def find_owner(connection: Connection, key: str, now: datetime) -> KeyOwner | No
     ).first()
     if row is None:
         return None
-    return KeyOwner(project_id=row.project_id, kind=row.kind)
+    return KeyOwner(project_id=row.project_id, kind=row.kind, expires_at=row.expires_at)
 
 
 def expire_current_keys(

@@ -46,7 +46,13 @@ _FIND_SESSION = (
     .where(_OPEN)
 )
 _FIND_ACCESS = (
-    select(_sessions.c.csrf_token, _memberships.c.id.label("membership"))
+    select(
+        _sessions.c.user_id,
+        _sessions.c.csrf_token,
+        _users.c.email,
+        _memberships.c.id.label("membership"),
+    )
+    .join(_users, _users.c.id == _sessions.c.user_id)
     .outerjoin(
         _memberships,
         and_(
@@ -69,6 +75,8 @@ class OpenSession:
 class ProjectAccess:
     """An open session, and whether its user belongs to the project it names."""
 
+    user_id: uuid.UUID
+    email: str
     csrf_token: str
     member: bool
 
@@ -118,11 +126,13 @@ def find_session(connection: Connection, token: str, *, now: datetime) -> OpenSe
 def find_access(
     connection: Connection, token: str, project_id: uuid.UUID, *, now: datetime
 ) -> ProjectAccess | None:
-    """The session of a token with its membership of the project, in one query."""
+    """The session of a token with its user and membership of the project, in one query."""
     row = connection.execute(
         _FIND_ACCESS, {"row_id": _row_id(token), "now": now, "project_id": project_id}
     ).first()
-    return None if row is None else ProjectAccess(row.csrf_token, row.membership is not None)
+    if row is None:
+        return None
+    return ProjectAccess(row.user_id, row.email, row.csrf_token, row.membership is not None)
 
 
 def close_session(connection: Connection, token: str, *, now: datetime) -> None:

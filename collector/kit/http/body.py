@@ -3,6 +3,10 @@
 Limits apply to the decompressed body, and decompression stops one byte past the limit,
 so a small gzip bomb can never be inflated in memory. A parsed body is also one that can
 be stored: its nesting stays within what the JSON encoder writes.
+
+A body may be read before the routes (:func:`keep_json_body`: a write key can ride in it)
+and is then parsed only once: the route's :func:`read_json` finds what came of it, its
+refusal included, and answers it at the same point as if it read the body itself.
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ from typing import Any
 
 import orjson
 from marshmallow import Schema, ValidationError
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
+from starlette.types import Message, Receive, Scope
 
 from collector.kit.errors import (
     MalformedBody,
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
+    WaypostError,
 )
 
 JSON_MEDIA_TYPES = frozenset({"application/json", "text/plain", ""})
@@ -40,6 +46,8 @@ _SURROGATE_ESCAPE = re.compile(
     rb"|\\u[dD][c-fC-F][0-9a-fA-F]{2})"
 )
 _SURROGATE_PAIR_LENGTH = len(rb"\ud83d\ude00")
+KEPT_BODY = "waypost.kept_body"
+"""Where a JSON body read before the routes is kept, in the request's scope."""
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
@@ -140,7 +148,21 @@ def _check_depth(parsed: Any) -> None:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class KeptBody:
+    """What came of reading a JSON body with ``limit``: its value, or why it was refused."""
+
+    limit: int
+    value: Any = None
+    error: WaypostError | None = None
+
+
 async def read_json(request: Request, limit: int) -> Any:
+    kept = request.scope.get(KEPT_BODY)
+    if isinstance(kept, KeptBody) and kept.limit == limit:
+        if kept.error is not None:
+            raise kept.error
+        return kept.value
     check_json_content_type(request)
     return parse_json(await read_body(request, limit))
 
@@ -184,3 +206,31 @@ class JsonBody:
         except ValidationError as error:
             raise ValidationFailed(self.invalid, fields=error.messages_dict) from None
         return loaded
+
+
+async def keep_json_body(scope: Scope, receive: Receive, limit: int) -> Receive:
+    """Read the JSON body now and keep what came of it for :func:`read_json`; the
+    ``receive`` to go on with, which hands on again the messages read."""
+    received: list[Message] = []
+
+    async def recording() -> Message:
+        message = await receive()
+        received.append(message)
+        return message
+
+    try:
+        kept = KeptBody(limit, value=await read_json(Request(scope, recording), limit))
+    except WaypostError as error:
+        kept = KeptBody(limit, error=error)
+    scope[KEPT_BODY] = kept
+
+    async def replaying() -> Message:
+        return received.pop(0) if received else await receive()
+
+    return replaying
+
+
+def kept_json(connection: HTTPConnection) -> Any:
+    """The body read before the routes, None when it was not (or could not be) read."""
+    kept = connection.scope.get(KEPT_BODY)
+    return kept.value if isinstance(kept, KeptBody) else None

@@ -46,6 +46,13 @@ def route_template(scope: Scope) -> str:
     return _CONVERTER.sub(r"{\1}", prefix + path)
 
 
+def route_path(scope: Scope) -> str:
+    """The request's path within the mount it has reached (``/batch`` under ``/v1``)."""
+    path: str = scope["path"]
+    root_path: str = scope.get("root_path", "")
+    return path[len(root_path) :] if root_path and path.startswith(root_path) else path
+
+
 def pool_use(engine: Engine) -> tuple[int, int]:
     pool: Any = engine.pool
     checked_out = getattr(pool, "checkedout", None)
