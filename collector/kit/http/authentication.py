@@ -46,7 +46,7 @@ from collector.kit.auth.callers import (
     fingerprint,
     missing_key,
 )
-from collector.kit.auth.guards import basic_auth_username, bearer_token
+from collector.kit.auth.credentials import basic_auth_username, bearer_token
 from collector.kit.auth.keys import PREFIX_LENGTH, KeyKind, KeyOwner, lookup_value
 from collector.kit.auth.sessions import (
     SESSION_COOKIE,
