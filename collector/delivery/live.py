@@ -30,7 +30,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 
 from collector.delivery.loading import STAMP, moment, spelt
 from collector.experiences.localization import localize
-from collector.kit.db.engine import json_serializer
+from collector.kit.db.base import json_serializer
 from collector.kit.db.statements import driver_values
 from collector.targeting.candidates import Candidate
 from collector.targeting.facts import ProjectThrottle

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, text, update
 
 from collector.identity.resolution import KnownIdentity
-from collector.kit.db.engine import json_serializer
+from collector.kit.db.base import json_serializer
 from collector.kit.db.models import AccountMember, Event, Identity, Person, table_of
 from collector.kit.db.statements import driver_values
 

@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import JSON, Connection, Dialect, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
-from collector.kit.db.engine import json_serializer
+from collector.kit.db.base import json_serializer
 
 
 def insert_ignoring_duplicates(connection: Connection, table: Table) -> Insert:
