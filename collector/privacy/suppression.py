@@ -17,8 +17,8 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, exists, func, select, update
 
+from collector.kit.db.backends import insert_ignoring_duplicates
 from collector.kit.db.models import Project, Suppression, table_of
-from collector.kit.db.statements import insert_ignoring_duplicates
 from collector.kit.messages import Message
 from collector.privacy.ip import IP_MODES, IpMode, apply_ip_policy
 
