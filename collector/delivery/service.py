@@ -8,13 +8,12 @@ kept live experiences (:mod:`collector.delivery.live`) and the same pure decisio
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Dialect, Engine
+from sqlalchemy import Engine
 from sqlalchemy.engine.interfaces import DBAPICursor
 
 from collector.delivery import key_projects, loading, repository, resource_center
@@ -24,6 +23,7 @@ from collector.identity.repository import resolve_person_id
 from collector.kit.auth.guards import INVALID_KEY_MESSAGE
 from collector.kit.auth.identity import is_valid_identity_hash
 from collector.kit.auth.keys import lookup_value
+from collector.kit.db.backends import Backend, backend_of
 from collector.kit.db.engine import read_transaction
 from collector.kit.errors import Forbidden, InvalidKey, NotFound
 from collector.targeting.candidates import Candidate
@@ -58,11 +58,12 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
     """
     project_id = key_projects.project_of(engine, key)
     asked_with = query.user_id or query.anonymous_id or ""
+    backend = backend_of(engine)
 
     def read(cursor: DBAPICursor, live: Live) -> Loaded | None:
         return loading.by_write_key(
             cursor,
-            engine.dialect,
+            backend,
             project_id=project_id,
             lookup=lookup_value(key or ""),
             distinct_id=asked_with,
@@ -71,8 +72,9 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
             now=now,
         )
 
-    with _cursor(engine) as cursor:
-        live, loaded = _read(cursor, engine.dialect, project_id, read)
+    # Each statement ``_read`` runs is complete in itself, so none needs a transaction.
+    with backend.raw_cursor(engine) as cursor:
+        live, loaded = _read(cursor, backend, project_id, read)
     if loaded is None:
         key_projects.forget(key)
         raise InvalidKey(INVALID_KEY_MESSAGE)
@@ -101,6 +103,7 @@ def explain(
 ) -> dict[str, Any]:
     """Every live experience with the decision for this person and its reason."""
     not_found = NotFound(f"no person with id {person_key!r} in this project")
+    backend = backend_of(engine)
     with read_transaction(engine) as connection:
         person_id = resolve_person_id(connection, project_id, person_key)
         if person_id is None:
@@ -109,7 +112,7 @@ def explain(
         def read(cursor: DBAPICursor, live: Live) -> Loaded | None:
             return loading.by_person_id(
                 cursor,
-                engine.dialect,
+                backend,
                 project_id=project_id,
                 person_id=person_id,
                 events=live.events,
@@ -118,7 +121,7 @@ def explain(
 
         cursor = connection.connection.cursor()
         try:
-            live, loaded = _read(cursor, engine.dialect, project_id, read)
+            live, loaded = _read(cursor, backend, project_id, read)
         finally:
             cursor.close()
         if loaded is None or loaded.person is None:
@@ -133,35 +136,9 @@ def explain(
     }
 
 
-@contextmanager
-def _cursor(engine: Engine) -> Iterator[DBAPICursor]:
-    """A cursor of a pooled connection, without Core's per-statement work.
-
-    Each statement ``_read`` runs is complete in itself, so none needs a transaction
-    around it: on PostgreSQL the connection is lent in autocommit, which saves the round
-    trips of ``BEGIN`` and of the pool's ``ROLLBACK``; SQLite's connections always are
-    (:mod:`collector.kit.db.engine` begins their transactions itself).
-    """
-    connection = engine.raw_connection()
-    driver: Any = connection.driver_connection
-    autocommit = engine.dialect.name == "postgresql"
-    try:
-        if autocommit:
-            driver.autocommit = True
-        cursor = connection.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-    finally:
-        if autocommit and not driver.closed:
-            driver.autocommit = False
-        connection.close()
-
-
 def _read(
     cursor: DBAPICursor,
-    dialect: Dialect,
+    backend: Backend,
     project_id: uuid.UUID,
     read: Callable[[DBAPICursor, Live], Loaded | None],
 ) -> tuple[Live, Loaded | None]:
@@ -171,12 +148,12 @@ def _read(
     that they are current; otherwise they are read again, and so is the person, whose
     counters and impressions depend on the experiences' rules and the settings.
     """
-    live = _live.get(project_id) or _live.read(cursor, dialect, project_id)
+    live = _live.get(project_id) or _live.read(cursor, backend, project_id)
     loaded = read(cursor, live)
     for _ in range(RETRIES):
         if loaded is None or (loaded.stamp == live.stamp and loaded.settings == live.settings):
             break
-        live = _live.read(cursor, dialect, project_id)
+        live = _live.read(cursor, backend, project_id)
         loaded = read(cursor, live)
     return live, loaded
 
