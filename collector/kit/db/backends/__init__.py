@@ -3,7 +3,8 @@
 ``build_engine`` picks a database's backend from its URL; ``backend_of`` finds it again
 from any engine or connection. Feature code asks the backend for what it needs and never
 tests which database it runs on; SQL that differs between the two lives only in this
-package (``sqlite.py``, ``postgresql.py``).
+package (``sqlite.py``, ``postgresql.py``), including how each compiles the expressions
+of ``expressions.py``.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Connection,
     Dialect,
     Engine,
+    String,
     Table,
     TextClause,
     create_engine,
@@ -28,8 +29,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL
 from sqlalchemy.engine.interfaces import DBAPICursor
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from collector.kit.db.backends.base import DriverValues, EventDays, Statements, utc
+from collector.kit.db.backends.expressions import (
+    epoch_seconds,
+    epoch_us,
+    json_list_has,
+    json_text,
+    shifted,
+)
 from collector.kit.db.base import json_serializer
 
 ANALYSIS_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
@@ -288,3 +298,41 @@ def _record_value(dialect: Dialect, table: Table, name: str) -> str:
         # A JSON null in the document reads as SQL NULL; Core stores None as JSON null.
         return f"COALESCE({value}, 'null')"
     return value
+
+
+# Expressions (``collector.kit.db.backends.expressions``).
+
+
+@compiles(epoch_us, "postgresql")
+def _epoch_us(element: epoch_us, compiler: SQLCompiler, **kw: Any) -> str:
+    (moment,) = element.clauses
+    # date_part is a double (EXTRACT's numeric is several times slower); the cast rounds,
+    # and a double holds today's epoch in microseconds exactly.
+    return f"CAST(date_part('epoch', {compiler.process(moment, **kw)}) * 1000000 AS BIGINT)"
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_seconds(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(shifted, "postgresql")
+def _shifted(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, seconds = element.clauses
+    return (
+        f"({compiler.process(moment, **kw)}"
+        f" + make_interval(secs => {compiler.process(seconds, **kw)}))"
+    )
+
+
+@compiles(json_text, "postgresql")
+def _json_text(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    document, *keys = element.clauses
+    path = postgresql.array(keys, type_=String)  # type: ignore[misc]
+    return f"({compiler.process(document, **kw)} #>> {compiler.process(path, **kw)})"
+
+
+@compiles(json_list_has, "postgresql")
+def _json_list_has(element: json_list_has, compiler: SQLCompiler, **kw: Any) -> str:
+    column, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(({column})::jsonb ? {value})"

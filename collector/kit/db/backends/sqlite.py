@@ -26,16 +26,25 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Dialect,
     Engine,
+    Integer,
+    String,
     Table,
+    case,
+    cast,
     create_engine,
     event,
+    func,
+    literal,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.engine.interfaces import DBAPICursor
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from collector.kit.db.backends.base import (
     WRITE_OPTION,
@@ -43,6 +52,13 @@ from collector.kit.db.backends.base import (
     EventDays,
     Statements,
     utc,
+)
+from collector.kit.db.backends.expressions import (
+    epoch_seconds,
+    epoch_us,
+    json_list_has,
+    json_text,
+    shifted,
 )
 from collector.kit.db.base import json_serializer
 from collector.kit.db.models import PersonEventDay, table_of
@@ -61,6 +77,8 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     f"PRAGMA wal_autocheckpoint={SQLITE_WAL_CHECKPOINT_PAGES}",
 )
+UNIX_EPOCH_JULIAN_DAY = 2440587.5
+SECONDS_PER_DAY = 86400.0
 
 _event_days = table_of(PersonEventDay)
 
@@ -283,3 +301,51 @@ def _bulk_insert(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> st
     quote = dialect.identifier_preparer.quote
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in columns)})"
     return f"{head} VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT DO NOTHING"
+
+
+# Expressions (``collector.kit.db.backends.expressions``). SQLite keeps UTC timestamps as
+# ``YYYY-MM-DD HH:MM:SS.ffffff`` text. ``epoch_us``, ``shifted`` and ``json_text`` compile
+# this way on any dialect but PostgreSQL.
+
+
+@compiles(epoch_us)
+def _epoch_us(element: epoch_us, compiler: SQLCompiler, **kw: Any) -> str:
+    # Whole seconds from strftime, microseconds from the text itself: julianday would be
+    # off by tens of microseconds.
+    (moment,) = element.clauses
+    seconds = cast(func.strftime("%s", moment), Integer) * 1_000_000
+    return f"({compiler.process(seconds + cast(func.substr(moment, 21, 6), Integer), **kw)})"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_seconds(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
+    moment = compiler.process(element.clauses, **kw)
+    return f"((julianday({moment}) - {UNIX_EPOCH_JULIAN_DAY}) * {SECONDS_PER_DAY})"
+
+
+@compiles(shifted)
+def _shifted(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, seconds = element.clauses
+    modifier = literal("+") + cast(seconds, String) + literal(" seconds")
+    whole = func.strftime("%Y-%m-%d %H:%M:%S", moment, modifier)
+    return f"({compiler.process(whole.concat(func.substr(moment, 20)), **kw)})"
+
+
+@compiles(json_text)
+def _json_text(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    document, *keys = element.clauses
+    path: ColumnElement[str] = literal("$")
+    for key in keys:
+        path = path.concat('."').concat(key).concat('"')
+    kind = func.json_type(document, path)
+    text = case(
+        (kind.in_(["true", "false"]), kind),
+        else_=cast(func.json_extract(document, path), String),
+    )
+    return compiler.process(text, **kw)
+
+
+@compiles(json_list_has, "sqlite")
+def _json_list_has(element: json_list_has, compiler: SQLCompiler, **kw: Any) -> str:
+    column, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = {value})"
