@@ -44,12 +44,13 @@ class DriverValues:
     """A ``Document`` column's value: JSON text on SQLite, already parsed on PostgreSQL."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Statements:
     """SQL text of hot statements that bypass Core, in each driver's parameter style.
 
     Positional parameters are listed in order; ``{name}`` marks a named parameter that
-    the caller spells with ``named_parameter``.
+    the caller spells with ``named_parameter``. Each backend has one, compared and hashed
+    by identity: delivery caches the statements it builds from it on every request.
     """
 
     known_identities: str
