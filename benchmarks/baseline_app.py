@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from collector.kit.db.engine import SQLITE_PRAGMAS
+from collector.kit.db.backends.sqlite import SQLITE_PRAGMAS
 
 COLUMNS = (
     "project_id, message_id, type, event, user_id, anonymous_id, person_id, group_id, "

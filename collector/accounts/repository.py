@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from collector.kit.db.backends import insert_ignoring_duplicates
 from collector.kit.db.models import Account, AccountMember, table_of
-from collector.kit.db.statements import insert_ignoring_duplicates
 
 _accounts = table_of(Account)
 _members = table_of(AccountMember)

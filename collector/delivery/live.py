@@ -8,7 +8,8 @@ project, in its lifespan state (``DeliveryState``), with each experience's conte
 resolved for each locale the first time it is asked for.
 
 Kept, but never trusted: every request reads the project's settings and its experiences'
-stamp (how many there are and when one last changed, ``loading.STAMP``) in the statement
+stamp (how many there are and when one last changed, ``Statements.experiences_stamp``) in
+the statement
 that reads the person, and when either differs from what is kept, the experiences are read
 again before deciding. An edit is therefore seen by the very next request, in every worker.
 The stamp relies on ``updated_at``, which an edit made while the clock had stepped back
@@ -23,16 +24,16 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
 from starlette.requests import HTTPConnection
 
-from collector.delivery.loading import STAMP, moment, spelt
+from collector.delivery.loading import moment, spelt
 from collector.experiences.localization import localize
-from collector.kit.db.engine import json_serializer
-from collector.kit.db.statements import driver_values
+from collector.kit.db.backends import Backend, Statements
+from collector.kit.db.base import json_serializer
 from collector.kit.project_settings import DEFAULTS, ProjectSettings
 from collector.targeting.candidates import Candidate
 from collector.targeting.rules import Audience
@@ -154,9 +155,9 @@ class LiveCache:
             return None
         return live
 
-    def read(self, cursor: DBAPICursor, dialect: Dialect, project_id: uuid.UUID) -> Live:
+    def read(self, cursor: DBAPICursor, backend: Backend, project_id: uuid.UUID) -> Live:
         """Read the project's live experiences and settings, and keep them."""
-        live = _read(cursor, dialect, project_id)
+        live = _read(cursor, backend, project_id)
         with self._lock:
             self._kept.pop(project_id, None)
             while len(self._kept) >= MAX_PROJECTS:
@@ -175,10 +176,14 @@ def live_experiences_of(connection: HTTPConnection) -> LiveCache:
     return cast(DeliveryState, connection.scope["state"])["live_experiences"]
 
 
-def _read(cursor: DBAPICursor, dialect: Dialect, project_id: uuid.UUID) -> Live:
-    values = driver_values(dialect)
-    statement = spelt(dialect.name, _READ.format(stamp=STAMP[dialect.name], project="{project}"))
-    cursor.execute(statement, {"project": values.bind_uuid(project_id)})
+@cache
+def _statement(sql: Statements) -> str:
+    return spelt(sql, _READ.format(stamp=sql.experiences_stamp, project="{project}"))
+
+
+def _read(cursor: DBAPICursor, backend: Backend, project_id: uuid.UUID) -> Live:
+    values = backend.values
+    cursor.execute(_statement(backend.sql), {"project": values.bind_uuid(project_id)})
     rows = cursor.fetchall()
     if not rows:  # no such project: nothing is live, and its keys are refused
         return Live("", DEFAULTS, [])

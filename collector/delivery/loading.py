@@ -21,58 +21,12 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from collector.kit.db.statements import driver_values
+from collector.kit.db.backends import Backend, Statements
 from collector.kit.project_settings import ProjectSettings
 from collector.targeting.facts import ExperienceHistory, Impression
 
-# {name} is a bound parameter, spelt for each driver by ``spelt``.
-STAMP = {
-    "sqlite": (
-        "(SELECT count(*) || ' ' || ifnull(max(e.updated_at), '')"
-        " FROM experiences AS e WHERE e.project_id = {project})"
-    ),
-    "postgresql": (
-        "(SELECT count(*) || ' ' || coalesce(max(e.updated_at)::text, '')"
-        " FROM experiences AS e WHERE e.project_id = {project})"
-    ),
-}
-"""How many experiences the project has and when one last changed: any create, edit or
-archive changes it."""
-
-_STATE_FIELDS = (
-    "s.experience_id, s.status, s.current_step, {items}, s.shown_count, s.dismiss_count,"
-    " s.last_shown_at, s.last_dismissed_at, s.last_responded_at, s.completed_at"
-)
-_SQLITE_STATE = _STATE_FIELDS.format(items="json(s.completed_items)")
-_POSTGRESQL_STATE = _STATE_FIELDS.format(items="s.completed_items")
-_SQLITE_FACTS = f"""
- (SELECT json_group_array(json(t.traits)) FROM (
-   SELECT a.traits FROM account_members AS m JOIN accounts AS a ON a.id = m.account_id
-   WHERE m.person_id = per.id ORDER BY a.group_id) AS t),
- (SELECT json_group_array(json_array({_SQLITE_STATE}))
-   FROM experience_states AS s WHERE s.person_id = per.id),
- (SELECT json_group_array(json_array(d.event, d.day, d.count)) FROM person_event_days AS d
-   WHERE d.person_id = per.id AND d.event IN (SELECT value FROM json_each({{events}}))),
- (SELECT json_group_array(json_array(i.experience_id, i.kind, i.session_id, i.shown_at, x.type))
-   FROM impressions AS i JOIN experiences AS x ON x.id = i.experience_id
-   WHERE i.project_id = p.id AND i.person_id = per.id AND i.shown_at >= {{since}})"""
-_POSTGRESQL_FACTS = f"""
- (SELECT coalesce(json_agg(a.traits ORDER BY a.group_id), '[]')
-   FROM account_members AS m JOIN accounts AS a ON a.id = m.account_id
-   WHERE m.person_id = per.id),
- (SELECT coalesce(json_agg(json_build_array({_POSTGRESQL_STATE})),
-   '[]') FROM experience_states AS s WHERE s.person_id = per.id),
- (SELECT coalesce(json_agg(json_build_array(d.event, d.day, d.count)), '[]')
-   FROM person_event_days AS d WHERE d.person_id = per.id
-   AND d.event IN (SELECT json_array_elements_text(CAST({{events}} AS json)))),
- (SELECT coalesce(json_agg(json_build_array(i.experience_id, i.kind, i.session_id, i.shown_at,
-   x.type)), '[]')
-   FROM impressions AS i JOIN experiences AS x ON x.id = i.experience_id
-   WHERE i.project_id = p.id AND i.person_id = per.id AND i.shown_at >= {{since}})"""
-_FACTS = {"sqlite": _SQLITE_FACTS, "postgresql": _POSTGRESQL_FACTS}
 _SELECT = (
     "SELECT p.settings, p.identity_secret, {stamp},"
     " per.id, per.user_id, per.traits, per.created_at, {facts}"
@@ -90,17 +44,17 @@ LEFT JOIN persons AS per ON per.id = {person} AND per.project_id = p.id
 WHERE p.id = {project}"""
 
 
-def spelt(dialect_name: str, template: str) -> str:
+def spelt(sql: Statements, template: str) -> str:
     """``{name}`` as the driver's named parameter: ``:name`` or ``%(name)s``."""
     names = ("project", "distinct_id", "lookup", "now", "person", "events", "since")
-    style = "%({})s" if dialect_name == "postgresql" else ":{}"
+    style = sql.named_parameter
     return template.format(**{name: style.format(name) for name in names})
 
 
 @cache
-def _statement(dialect_name: str, source: str) -> str:
-    select = _SELECT.format(stamp=STAMP[dialect_name], facts=_FACTS[dialect_name])
-    return spelt(dialect_name, select + source)
+def _statement(sql: Statements, source: str) -> str:
+    select = _SELECT.format(stamp=sql.experiences_stamp, facts=sql.person_facts)
+    return spelt(sql, select + source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +81,8 @@ class Loaded:
     settings: ProjectSettings
     identity_secret: str
     stamp: str
-    """The project's experiences' stamp when this was read (see ``STAMP``)."""
+    """The project's experiences' stamp when this was read (see
+    ``Statements.experiences_stamp``)."""
     person: Person | None
     account_traits: list[dict[str, Any]]
     states: dict[uuid.UUID, State]
@@ -137,7 +92,7 @@ class Loaded:
 
 def by_write_key(
     cursor: DBAPICursor,
-    dialect: Dialect,
+    backend: Backend,
     *,
     project_id: uuid.UUID,
     lookup: str,
@@ -148,7 +103,7 @@ def by_write_key(
 ) -> Loaded | None:
     """What the person with ``distinct_id`` asks with; None when the key is not (or no
     longer) a live write key of the project. ``events`` is a JSON array of event names."""
-    values = driver_values(dialect)
+    values = backend.values
     parameters = {
         "project": values.bind_uuid(project_id),
         "lookup": lookup,
@@ -157,12 +112,12 @@ def by_write_key(
         "since": values.bind_time(since),
         "now": values.bind_time(now),
     }
-    return _load(cursor, dialect, _statement(dialect.name, _BY_WRITE_KEY), parameters)
+    return _load(cursor, backend, _statement(backend.sql, _BY_WRITE_KEY), parameters)
 
 
 def by_person_id(
     cursor: DBAPICursor,
-    dialect: Dialect,
+    backend: Backend,
     *,
     project_id: uuid.UUID,
     person_id: uuid.UUID,
@@ -170,25 +125,25 @@ def by_person_id(
     since: datetime,
 ) -> Loaded | None:
     """The same, of a person the caller has found by id; None when there is no project."""
-    values = driver_values(dialect)
+    values = backend.values
     parameters = {
         "project": values.bind_uuid(project_id),
         "person": values.bind_uuid(person_id),
         "events": events,
         "since": values.bind_time(since),
     }
-    return _load(cursor, dialect, _statement(dialect.name, _BY_PERSON_ID), parameters)
+    return _load(cursor, backend, _statement(backend.sql, _BY_PERSON_ID), parameters)
 
 
 def _load(
-    cursor: DBAPICursor, dialect: Dialect, statement: str, parameters: dict[str, Any]
+    cursor: DBAPICursor, backend: Backend, statement: str, parameters: dict[str, Any]
 ) -> Loaded | None:
     cursor.execute(statement, parameters)
     row = cursor.fetchone()
     if row is None:
         return None
     settings, secret, stamp, person_id, user_id, traits, created_at, *lists = row
-    values = driver_values(dialect)
+    values = backend.values
     read_json = values.read_json
     accounts, states, counters, impressions = (read_json(value) for value in lists)
     person = None

@@ -8,13 +8,12 @@ kept live experiences (:mod:`collector.delivery.live`) and the same pure decisio
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Dialect, Engine
+from sqlalchemy import Engine
 from sqlalchemy.engine.interfaces import DBAPICursor
 
 from collector.delivery import loading, repository, resource_center
@@ -24,6 +23,7 @@ from collector.identity.repository import resolve_person_id
 from collector.kit.auth.cache import KeyOwners
 from collector.kit.auth.callers import INVALID_KEY_MESSAGE, Caller
 from collector.kit.auth.identity import is_valid_identity_hash
+from collector.kit.db.backends import Backend, backend_of
 from collector.kit.db.engine import read_transaction
 from collector.kit.errors import Forbidden, InvalidKey, NotFound
 from collector.targeting.candidates import Candidate
@@ -67,11 +67,12 @@ def deliver(
     project_id = caller.project_id
     lookup = caller.key_lookup or ""
     asked_with = query.user_id or query.anonymous_id or ""
+    backend = backend_of(engine)
 
     def read(cursor: DBAPICursor, live: Live) -> Loaded | None:
         return loading.by_write_key(
             cursor,
-            engine.dialect,
+            backend,
             project_id=project_id,
             lookup=lookup,
             distinct_id=asked_with,
@@ -80,8 +81,9 @@ def deliver(
             now=now,
         )
 
-    with _cursor(engine) as cursor:
-        live, loaded = _read(cursor, engine.dialect, experiences, project_id, read)
+    # Each statement ``_read`` runs is complete in itself, so none needs a transaction.
+    with backend.raw_cursor(engine) as cursor:
+        live, loaded = _read(cursor, backend, experiences, project_id, read)
     if loaded is None:
         key_owners.forget_key(lookup)
         raise InvalidKey(INVALID_KEY_MESSAGE)
@@ -116,6 +118,7 @@ def explain(
 ) -> dict[str, Any]:
     """Every live experience with the decision for this person and its reason."""
     not_found = NotFound(f"no person with id {person_key!r} in this project")
+    backend = backend_of(engine)
     with read_transaction(engine) as connection:
         person_id = resolve_person_id(connection, project_id, person_key)
         if person_id is None:
@@ -124,7 +127,7 @@ def explain(
         def read(cursor: DBAPICursor, live: Live) -> Loaded | None:
             return loading.by_person_id(
                 cursor,
-                engine.dialect,
+                backend,
                 project_id=project_id,
                 person_id=person_id,
                 events=live.events,
@@ -133,7 +136,7 @@ def explain(
 
         cursor = connection.connection.cursor()
         try:
-            live, loaded = _read(cursor, engine.dialect, experiences, project_id, read)
+            live, loaded = _read(cursor, backend, experiences, project_id, read)
         finally:
             cursor.close()
         if loaded is None or loaded.person is None:
@@ -148,35 +151,9 @@ def explain(
     }
 
 
-@contextmanager
-def _cursor(engine: Engine) -> Iterator[DBAPICursor]:
-    """A cursor of a pooled connection, without Core's per-statement work.
-
-    Each statement ``_read`` runs is complete in itself, so none needs a transaction
-    around it: on PostgreSQL the connection is lent in autocommit, which saves the round
-    trips of ``BEGIN`` and of the pool's ``ROLLBACK``; SQLite's connections always are
-    (:mod:`collector.kit.db.engine` begins their transactions itself).
-    """
-    connection = engine.raw_connection()
-    driver: Any = connection.driver_connection
-    autocommit = engine.dialect.name == "postgresql"
-    try:
-        if autocommit:
-            driver.autocommit = True
-        cursor = connection.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-    finally:
-        if autocommit and not driver.closed:
-            driver.autocommit = False
-        connection.close()
-
-
 def _read(
     cursor: DBAPICursor,
-    dialect: Dialect,
+    backend: Backend,
     experiences: LiveCache,
     project_id: uuid.UUID,
     read: Callable[[DBAPICursor, Live], Loaded | None],
@@ -187,12 +164,12 @@ def _read(
     that they are current; otherwise they are read again, and so is the person, whose
     counters and impressions depend on the experiences' rules and the settings.
     """
-    live = experiences.get(project_id) or experiences.read(cursor, dialect, project_id)
+    live = experiences.get(project_id) or experiences.read(cursor, backend, project_id)
     loaded = read(cursor, live)
     for _ in range(RETRIES):
         if loaded is None or (loaded.stamp == live.stamp and loaded.settings == live.settings):
             break
-        live = experiences.read(cursor, dialect, project_id)
+        live = experiences.read(cursor, backend, project_id)
         loaded = read(cursor, live)
     return live, loaded
 

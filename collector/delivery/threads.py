@@ -20,21 +20,23 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from collector.kit.db.backends import backend_of
+
 T = TypeVar("T")
 
-_sqlite_thread: list[ThreadPoolExecutor] = []
+_in_process_thread: list[ThreadPoolExecutor] = []
 _lock = threading.Lock()
 
 
 async def run_for(engine: Engine, work: Callable[[], T]) -> T:
     """``work()`` on a thread suited to the engine's database."""
-    if engine.dialect.name != "sqlite":
+    if not backend_of(engine).runs_in_process:
         return await run_in_threadpool(work)
-    return await asyncio.get_running_loop().run_in_executor(_sqlite_executor(), work)
+    return await asyncio.get_running_loop().run_in_executor(_in_process_executor(), work)
 
 
-def _sqlite_executor() -> ThreadPoolExecutor:
+def _in_process_executor() -> ThreadPoolExecutor:
     with _lock:
-        if not _sqlite_thread:
-            _sqlite_thread.append(ThreadPoolExecutor(1, thread_name_prefix="delivery"))
-        return _sqlite_thread[0]
+        if not _in_process_thread:
+            _in_process_thread.append(ThreadPoolExecutor(1, thread_name_prefix="delivery"))
+        return _in_process_thread[0]

@@ -7,48 +7,34 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
 
 from collector.identity.resolution import KnownIdentity
-from collector.kit.db.engine import json_serializer
+from collector.kit.db.backends import backend_of
+from collector.kit.db.base import json_serializer
 from collector.kit.db.models import AccountMember, Event, Identity, Person, table_of
-from collector.kit.db.statements import driver_values
 
 _identities = table_of(Identity)
 _persons = table_of(Person)
 _events = table_of(Event)
 _members = table_of(AccountMember)
 
-# The ids travel as one JSON array, so the statement text, and the plan each database
-# caches for it, is the same whatever the number of ids (an ``IN (?, ?, …)`` list is a new
-# statement for each batch size). On PostgreSQL each id probes the unique index on its own
-# (the ``LIMIT`` keeps the lateral subquery from being flattened into a join): otherwise
-# the planner, on tables it has not analysed yet, scans all of a project's identities.
-_KNOWN_SQL = {
-    "postgresql": (
-        "SELECT wanted.distinct_id, i.person_id, p.user_id"
-        " FROM json_array_elements_text(%s::json) AS wanted (distinct_id)"
-        " CROSS JOIN LATERAL (SELECT person_id FROM identities"
-        "  WHERE project_id = %s AND distinct_id = wanted.distinct_id LIMIT 1) AS i"
-        " JOIN persons AS p ON p.id = i.person_id"
-    ),
-    "sqlite": (
-        "SELECT i.distinct_id, i.person_id, p.user_id FROM identities AS i"
-        " JOIN persons AS p ON p.id = i.person_id"
-        " WHERE i.distinct_id IN (SELECT value FROM json_each(?)) AND i.project_id = ?"
-    ),
-}
-
 
 def load_known(
     connection: Connection, project_id: uuid.UUID, distinct_ids: Collection[str]
 ) -> dict[str, KnownIdentity]:
-    """The person (and that person's user id) behind each already-known id."""
+    """The person (and that person's user id) behind each already-known id.
+
+    The ids travel as one JSON array, so the statement text, and the plan each database
+    caches for it, is the same whatever the number of ids (an ``IN (?, ?, …)`` list is a
+    new statement for each batch size).
+    """
     if not distinct_ids:
         return {}
-    values = driver_values(connection.dialect)
+    backend = backend_of(connection)
+    values = backend.values
     rows = connection.exec_driver_sql(
-        _KNOWN_SQL[connection.dialect.name],
+        backend.sql.known_identities,
         (json_serializer(list(distinct_ids)), values.bind_uuid(project_id)),
     ).fetchall()
     read_uuid = values.read_uuid
@@ -58,19 +44,16 @@ def load_known(
     }
 
 
-def lock_identities(connection: Connection, project_id: uuid.UUID, *, exclusive: bool) -> None:
-    """Serialise identity changes of a project across processes (PostgreSQL only).
+def lock_identities(connection: Connection, project_id: uuid.UUID, *, exclusive: bool) -> bool:
+    """Serialise identity changes of a project across processes; whether a lock was taken.
 
     Batches that only read known ids share the lock and run side by side; a batch that
     creates, links or merges ids takes it alone, so no two processes create the same id
-    twice or write events for a person while it is merged away. SQLite needs none of
-    this: its write transactions already run one at a time.
+    twice or write events for a person while it is merged away. Where write transactions
+    already run one at a time (SQLite) none is needed, and none is taken.
     """
-    if connection.dialect.name != "postgresql":
-        return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    connection.execute(
-        text(f"SELECT {function}(hashtextextended(:key, 0))"), {"key": f"identity:{project_id}"}
+    return backend_of(connection).transaction_lock(
+        connection, f"identity:{project_id}", exclusive=exclusive
     )
 
 
@@ -135,26 +118,7 @@ def set_user_ids(connection: Connection, identified: dict[uuid.UUID, str], now: 
 
 
 # Trait reads and writes run for every batch with identify calls, so they skip Core's
-# per-statement work too. Only PostgreSQL needs the row locks: SQLite's write transaction
-# already excludes every other writer.
-_LOCK_TRAITS_SQL = {
-    "postgresql": (
-        "SELECT id, traits, trait_times FROM persons"
-        " WHERE id IN (SELECT value::uuid FROM json_array_elements_text(%s::json))"
-        " ORDER BY id FOR UPDATE"
-    ),
-    "sqlite": (
-        "SELECT id, traits, trait_times FROM persons"
-        " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
-    ),
-}
-_SAVE_TRAITS_SQL = {
-    "postgresql": (
-        "UPDATE persons SET traits = %s::jsonb, trait_times = %s::jsonb, updated_at = %s"
-        " WHERE id = %s"
-    ),
-    "sqlite": "UPDATE persons SET traits = ?, trait_times = ?, updated_at = ? WHERE id = ?",
-}
+# per-statement work too.
 
 
 def lock_traits(
@@ -162,9 +126,10 @@ def lock_traits(
 ) -> dict[uuid.UUID, tuple[dict[str, Any], dict[str, str]]]:
     if not person_ids:
         return {}
-    values = driver_values(connection.dialect)
+    backend = backend_of(connection)
+    values = backend.values
     rows = connection.exec_driver_sql(
-        _LOCK_TRAITS_SQL[connection.dialect.name],
+        backend.sql.lock_traits,
         (json_serializer([str(values.bind_uuid(person)) for person in person_ids]),),
     ).fetchall()
     read_uuid, read_json = values.read_uuid, values.read_json
@@ -178,10 +143,11 @@ def save_traits(
 ) -> None:
     if not traits:
         return
-    values = driver_values(connection.dialect)
+    backend = backend_of(connection)
+    values = backend.values
     updated_at = values.bind_time(now)
     connection.exec_driver_sql(
-        _SAVE_TRAITS_SQL[connection.dialect.name],
+        backend.sql.save_traits,
         [
             (json_serializer(current), json_serializer(times), updated_at, values.bind_uuid(person))
             for person, (current, times) in traits.items()

@@ -21,9 +21,8 @@ def resolve_persons(
     """Create, link and merge persons so that every message's ids resolve; return the plan."""
     ids = distinct_ids(messages)
     plan = plan_identities(messages, repository.load_known(connection, project_id, ids))
-    if connection.dialect.name == "postgresql":
+    if repository.lock_identities(connection, project_id, exclusive=plan.changes_anything):
         # Decide under the lock: another process may have changed these ids meanwhile.
-        repository.lock_identities(connection, project_id, exclusive=plan.changes_anything)
         plan = plan_identities(messages, repository.load_known(connection, project_id, ids))
     _write_plan(connection, project_id, plan, _first_seen(plan, messages, now), now)
     return plan

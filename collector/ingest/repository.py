@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, select
+from sqlalchemy import Connection, select
 
+from collector.kit.db.backends import DriverValues, backend_of
 from collector.kit.db.models import Event, table_of
-from collector.kit.db.statements import driver_values, insert_many_ignoring_duplicates
 from collector.kit.messages import Message
 
 _events = table_of(Event)
@@ -51,24 +51,25 @@ def insert_events(
     the first time (a messageId repeated within the batch once), so that projections that
     count — impressions, dismissals, event counters — never count a retry twice.
     """
-    row = _row_builder(connection.dialect, project_id)
+    backend = backend_of(connection)
+    row = _row_builder(backend.values, project_id)
     rows = [
         row(message, person_id) for message, person_id in zip(messages, person_ids, strict=True)
     ]
-    known = None
-    if connection.dialect.name != "postgresql":
-        known = stored_message_ids(connection, project_id, [m.message_id for m in messages])
-    inserted = insert_many_ignoring_duplicates(
-        connection, _events, EVENT_COLUMNS, rows, returning="message_id"
+    inserted = backend.insert_many_reporting_new(
+        connection,
+        _events,
+        EVENT_COLUMNS,
+        rows,
+        key="message_id",
+        stored=lambda: stored_message_ids(connection, project_id, [m.message_id for m in messages]),
     )
-    return _first_sightings(messages, known=known, inserted=inserted)
+    return _first_sightings(messages, inserted)
 
 
-def _first_sightings(
-    messages: Sequence[Message], *, known: set[str] | None, inserted: list[Any] | None
-) -> list[Message]:
-    """Messages newly stored: those the insert returned, or those not known before it."""
-    new = set(inserted or ()) if known is None else {m.message_id for m in messages} - known
+def _first_sightings(messages: Sequence[Message], inserted: list[Any]) -> list[Message]:
+    """Messages newly stored, in batch order: the first of each messageId inserted."""
+    new = set(inserted)
     fresh = []
     for message in messages:
         if message.message_id in new:
@@ -96,10 +97,9 @@ def stored_message_ids(
 
 
 def _row_builder(
-    dialect: Dialect, project_id: uuid.UUID
+    values: DriverValues, project_id: uuid.UUID
 ) -> Callable[[Message, uuid.UUID | None], tuple[Any, ...]]:
     """A function from message to row of driver values, in ``EVENT_COLUMNS`` order."""
-    values = driver_values(dialect)
     as_uuid, time, json = values.bind_uuid, values.bind_time, values.bind_json
     project = as_uuid(project_id)
     # A batch's messages mostly share sentAt and receivedAt: convert each distinct one once.

@@ -14,12 +14,13 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select, text
+from sqlalchemy import Engine, delete, select
 
+from collector.kit.db.backends import backend_of
 from collector.kit.db.engine import read_transaction, write_transaction
 from collector.kit.db.models import Event, Project, table_of
 from collector.kit.metrics import record_retention
@@ -73,23 +74,9 @@ def apply_retention(engine: Engine, now: datetime, batch_size: int) -> dict[uuid
     return deleted
 
 
-@contextmanager
-def sweep_turn(engine: Engine) -> Iterator[bool]:
+def sweep_turn(engine: Engine) -> AbstractContextManager[bool]:
     """Whether this process may sweep now: always on SQLite, one holder on PostgreSQL."""
-    if engine.dialect.name != "postgresql":
-        yield True
-        return
-    with engine.connect() as connection:
-        taken = bool(
-            connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": SWEEP_LOCK}).scalar()
-        )
-        connection.commit()
-        try:
-            yield taken
-        finally:
-            if taken:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SWEEP_LOCK})
-                connection.commit()
+    return backend_of(engine).advisory_turn(engine, SWEEP_LOCK)
 
 
 def sweep_once(engine: Engine, settings: Settings, now: datetime) -> dict[uuid.UUID, int] | None:

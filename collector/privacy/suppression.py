@@ -16,8 +16,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, exists, func, select, update
 
+from collector.kit.db.backends import insert_ignoring_duplicates
 from collector.kit.db.models import Project, Suppression, table_of
-from collector.kit.db.statements import insert_ignoring_duplicates
 from collector.kit.messages import Message
 from collector.kit.project_settings import IpMode, ProjectSettings
 from collector.privacy.ip import apply_ip_policy

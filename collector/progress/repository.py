@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, literal, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from collector.kit.db.backends import backend_of, insert_ignoring_duplicates
 from collector.kit.db.models import (
     Experience,
     ExperienceState,
@@ -23,7 +23,6 @@ from collector.kit.db.models import (
     SurveyResponse,
     table_of,
 )
-from collector.kit.db.statements import insert_ignoring_duplicates
 from collector.progress.reserved import ExperienceRef
 from collector.progress.states import State, combine_states
 
@@ -167,44 +166,7 @@ def add_event_days(
     counts: Mapping[tuple[uuid.UUID, str, date], int],
 ) -> None:
     """Add to each person's daily count of an event, creating the counter when needed."""
-    if not counts:
-        return
-    if connection.dialect.name == "postgresql":
-        _add_event_days_at_once(connection, project_id, counts)
-        return
-    statement = sqlite.insert(_event_days)
-    statement = statement.on_conflict_do_update(
-        index_elements=["project_id", "person_id", "event", "day"],
-        set_={"count": _event_days.c.count + statement.excluded.count},
-    )
-    connection.execute(
-        statement,
-        [
-            {"project_id": project_id, "person_id": person, "event": event, "day": day, "count": n}
-            for (person, event, day), n in sorted(counts.items())
-        ],
-    )
-
-
-# One statement over arrays: an executemany would run one upsert per counter.
-_ADD_EVENT_DAYS = """
-INSERT INTO person_event_days (project_id, person_id, event, day, count)
-SELECT %s, person_id, event, day, count
-FROM unnest(%s::uuid[], %s::varchar[], %s::date[], %s::integer[])
-  AS counted (person_id, event, day, count)
-ON CONFLICT (project_id, person_id, event, day)
-DO UPDATE SET count = person_event_days.count + excluded.count
-"""
-
-
-def _add_event_days_at_once(
-    connection: Connection,
-    project_id: uuid.UUID,
-    counts: Mapping[tuple[uuid.UUID, str, date], int],
-) -> None:
-    ordered = sorted(counts.items())
-    columns = [list(column) for column in zip(*(key for key, _ in ordered), strict=True)]
-    connection.exec_driver_sql(_ADD_EVENT_DAYS, (project_id, *columns, [n for _, n in ordered]))
+    backend_of(connection).add_event_days(connection, project_id, counts)
 
 
 def move_progress(
@@ -274,7 +236,6 @@ def _definition(
 
 
 def _add_event_days(connection: Connection, *, loser: uuid.UUID, survivor: uuid.UUID) -> None:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     columns = ["project_id", "person_id", "event", "day", "count"]
     rows = select(
         _event_days.c.project_id,
@@ -283,7 +244,7 @@ def _add_event_days(connection: Connection, *, loser: uuid.UUID, survivor: uuid.
         _event_days.c.day,
         _event_days.c.count,
     ).where(_event_days.c.person_id == loser)
-    statement = dialect.insert(_event_days).from_select(columns, rows)
+    statement = backend_of(connection).insert_on_conflict(_event_days).from_select(columns, rows)
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=["project_id", "person_id", "event", "day"],

@@ -2,14 +2,14 @@
 ``rate_buckets`` table on PostgreSQL so that every worker and host shares them.
 
 On PostgreSQL the buckets a request is counted in are checked by one autocommitted
-statement (an ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` per bucket, as data-modifying
-``WITH`` queries): one round trip per request, row locks held for the statement only, on an
-unlogged table so no commit waits for the disk.
+statement (the backend's ``bucket_check``: an ``INSERT … ON CONFLICT DO UPDATE …
+RETURNING`` per bucket, as data-modifying ``WITH`` queries): one round trip per request,
+row locks held for the statement only, on an unlogged table so no commit waits for the
+disk.
 """
 
 from __future__ import annotations
 
-import functools
 import threading
 import weakref
 from collections.abc import Sequence
@@ -17,18 +17,11 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine, text
 
+from collector.kit.db.backends import backend_of
 from collector.ratelimit.gcra import Decision, Limit, decide
 
 MAX_MEMORY_BUCKETS = 100_000
 
-_UPSERT = (
-    "INSERT INTO rate_buckets (key, tat, allowed) VALUES (:key{n}, :now + :interval{n}, true)"
-    " ON CONFLICT (key) DO UPDATE SET"
-    "  tat = CASE WHEN GREATEST(rate_buckets.tat, :now) + :interval{n} - :now <= :tolerance{n}"
-    "   THEN GREATEST(rate_buckets.tat, :now) + :interval{n} ELSE rate_buckets.tat END,"
-    "  allowed = GREATEST(rate_buckets.tat, :now) + :interval{n} - :now <= :tolerance{n}"
-    " RETURNING tat, allowed"
-)
 _SWEEP_SQL = text("DELETE FROM rate_buckets WHERE tat < :now")
 
 
@@ -85,7 +78,12 @@ class PostgresStore:
     """
 
     def __init__(self, engine: Engine) -> None:
+        backend = backend_of(engine)
+        bucket_check = backend.bucket_check
+        if bucket_check is None:
+            raise ValueError(f"{backend.name} keeps no rate buckets in the database")
         self._engine = engine
+        self._bucket_check = bucket_check
         self._refusing: dict[str, float] = {}
         """Bucket key to the moment before which it refuses."""
         self._lock = threading.Lock()
@@ -107,7 +105,7 @@ class PostgresStore:
                 f"tolerance{n}": limit.tolerance,
             }
         with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            rows = c.execute(_statement(len(checks)), params).all()
+            rows = c.execute(self._bucket_check(len(checks)), params).all()
         results = {row.n: row for row in rows}
         decisions = [
             _decision(results[n].tat, results[n].allowed, limit, now)
@@ -150,14 +148,6 @@ class PostgresStore:
             return connection.execute(_SWEEP_SQL, {"now": now}).rowcount
 
 
-@functools.cache
-def _statement(count: int) -> Any:
-    """The check of ``count`` buckets, one data-modifying ``WITH`` query each."""
-    upserts = ", ".join(f"b{n} AS ({_UPSERT.format(n=n)})" for n in range(count))
-    rows = " UNION ALL ".join(f"SELECT {n} AS n, tat, allowed FROM b{n}" for n in range(count))
-    return text(f"WITH {upserts} {rows}")
-
-
 def _decision(tat: float, allowed: bool, limit: Limit, now: float) -> Decision:
     retry = 0.0 if allowed else tat + limit.interval - now - limit.tolerance
     return Decision(allowed=bool(allowed), tat=float(tat), retry_after=retry)
@@ -172,7 +162,7 @@ def store_for(engine: Engine) -> BucketStore:
     with _stores_lock:
         store = _stores.get(engine)
         if store is None:
-            postgres = engine.dialect.name == "postgresql"
-            store = PostgresStore(engine) if postgres else MemoryStore()
+            shared = backend_of(engine).bucket_check is not None
+            store = PostgresStore(engine) if shared else MemoryStore()
             _stores[engine] = store
         return store

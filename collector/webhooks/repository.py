@@ -22,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 
+from collector.kit.db.backends import backend_of
 from collector.kit.db.models import (
     Account,
     AccountMember,
@@ -32,7 +33,6 @@ from collector.kit.db.models import (
     WebhookMessage,
     table_of,
 )
-from collector.kit.db.statements import driver_values, insert_many_ignoring_duplicates
 
 endpoints = table_of(WebhookEndpoint)
 messages = table_of(WebhookMessage)
@@ -101,7 +101,8 @@ MESSAGE_COLUMNS = (
 
 def insert_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """New pending messages, written in bulk: ingestion pays for these on every batch."""
-    values = driver_values(connection.dialect)
+    backend = backend_of(connection)
+    values = backend.values
     uuid_, json, time = values.bind_uuid, values.bind_json, values.bind_time
     tuples = [
         (
@@ -117,19 +118,18 @@ def insert_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
         )
         for row in rows
     ]
-    insert_many_ignoring_duplicates(connection, messages, MESSAGE_COLUMNS, tuples)
+    backend.insert_many_ignoring_duplicates(connection, messages, MESSAGE_COLUMNS, tuples)
 
 
 def without_waiting_for_disk(connection: Connection) -> None:
-    """Commit the worker's bookkeeping without waiting for the disk (PostgreSQL).
+    """Commit the worker's bookkeeping without waiting for the disk.
 
     Safe because no webhook depends on it: the message itself was committed durably with
     its event. A database crash can only forget a claim (the message is claimed again) or a
     try (it is sent again, and receivers de-duplicate by ``webhook-id``), so delivery stays
     at least once while a worker's commits no longer each wait for an fsync.
     """
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+    backend_of(connection).without_waiting_for_disk(connection)
 
 
 @dataclass(frozen=True)
@@ -159,19 +159,20 @@ class ClaimShare:
         return case((fast, self.per_fast_endpoint), else_=self.per_endpoint)
 
 
-def due_messages(now: datetime, share: ClaimShare, *, postgres: bool) -> Select[Any]:
+def due_messages(now: datetime, share: ClaimShare, *, skip_locked: bool) -> Select[Any]:
     """Up to ``share.of(endpoint)`` pending messages of each enabled endpoint whose time has
     come and that no live lease holds, oldest first; the oldest ``share.total`` of those.
 
     Taking a few per endpoint means an endpoint with a long backlog cannot fill a claim and
-    hide the other endpoints' messages behind its own.
+    hide the other endpoints' messages behind its own. With ``skip_locked`` (claimers
+    running side by side), each claim locks its messages and skips those another holds.
     """
     wanted = [endpoints.c.enabled.is_(True)]
     if share.skipped:
         wanted.append(endpoints.c.id.not_in(sorted(share.skipped)))
-    if postgres:
-        return _due_on_postgres(now, share, wanted)
-    return _due_on_sqlite(now, share, wanted)
+    if skip_locked:
+        return _due_skipping_locked(now, share, wanted)
+    return _due_ranked(now, share, wanted)
 
 
 def _is_due(table: Any, now: datetime) -> list[Any]:
@@ -182,11 +183,11 @@ def _is_due(table: Any, now: datetime) -> list[Any]:
     ]
 
 
-def _due_on_postgres(now: datetime, share: ClaimShare, wanted: list[Any]) -> Select[Any]:
+def _due_skipping_locked(now: datetime, share: ClaimShare, wanted: list[Any]) -> Select[Any]:
     """Each endpoint's oldest messages in a ``LATERAL`` lookup (index on endpoint, status and
     next try). ``SKIP LOCKED`` in each lookup lets several workers claim side by side: each
-    skips the rows another is claiming instead of waiting for them. (PostgreSQL refuses
-    ``FOR UPDATE`` beside a window function, hence not the SQLite form.)"""
+    skips the rows another is claiming instead of waiting for them. (``FOR UPDATE`` is
+    refused beside a window function, hence not the ranked form.)"""
     due = messages.alias("due")
     picked = (
         select(due.c.id, due.c.next_attempt_at)
@@ -205,9 +206,10 @@ def _due_on_postgres(now: datetime, share: ClaimShare, wanted: list[Any]) -> Sel
     )
 
 
-def _due_on_sqlite(now: datetime, share: ClaimShare, wanted: list[Any]) -> Select[Any]:
-    """Due messages numbered within their endpoint; SQLite has one writer at a time, so
-    nothing else claims meanwhile and no row locks are needed."""
+def _due_ranked(now: datetime, share: ClaimShare, wanted: list[Any]) -> Select[Any]:
+    """Due messages numbered within their endpoint, for a database with one writer at a
+    time (SQLite, which has no ``LATERAL``): nothing else claims meanwhile and no row
+    locks are needed."""
     place = func.row_number().over(
         partition_by=messages.c.endpoint_id, order_by=(messages.c.next_attempt_at, messages.c.id)
     )
@@ -269,7 +271,7 @@ def claim(
     connection: Connection, now: datetime, lease_until: datetime, token: str, share: ClaimShare
 ) -> list[ClaimedMessage]:
     """Take due messages under a lease, as much as ``share`` allows, in one statement."""
-    due = due_messages(now, share, postgres=connection.dialect.name == "postgresql")
+    due = due_messages(now, share, skip_locked=backend_of(connection).skips_locked_rows)
     taken = connection.execute(
         update(messages)
         .where(messages.c.id.in_(due))
@@ -313,7 +315,8 @@ ATTEMPT_COLUMNS = (
 
 def insert_attempts(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Attempts, written in bulk: a worker records its tries a batch at a time."""
-    values = driver_values(connection.dialect)
+    backend = backend_of(connection)
+    values = backend.values
     tuples = [
         (
             values.bind_uuid(row["project_id"]),
@@ -324,7 +327,7 @@ def insert_attempts(connection: Connection, rows: Sequence[dict[str, Any]]) -> N
         )
         for row in rows
     ]
-    insert_many_ignoring_duplicates(connection, attempts, ATTEMPT_COLUMNS, tuples)
+    backend.insert_many_ignoring_duplicates(connection, attempts, ATTEMPT_COLUMNS, tuples)
 
 
 def settle(connection: Connection, message_id: int, token: str, values: dict[str, Any]) -> bool:

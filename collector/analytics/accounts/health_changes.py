@@ -21,15 +21,16 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from collector.analytics.accounts.health import accounts_health
+from collector.kit.db.backends import backend_of
 from collector.kit.db.engine import read_transaction, write_transaction
 from collector.kit.db.models import (
     Account,
@@ -73,23 +74,11 @@ class Evaluation:
     """Another process was evaluating the project, or it was not due."""
 
 
-@contextmanager
-def project_turn(engine: Engine, project_id: uuid.UUID) -> Iterator[bool]:
+def project_turn(engine: Engine, project_id: uuid.UUID) -> AbstractContextManager[bool]:
     """Whether this process may evaluate the project now: always on SQLite (one writer at a
     time, and changes are compared inside the write), one holder per project on PostgreSQL."""
-    if engine.dialect.name != "postgresql":
-        yield True
-        return
-    key = {"c": LOCK_CLASS, "k": int.from_bytes(project_id.bytes[:4], "big", signed=True)}
-    with engine.connect() as connection:
-        taken = bool(connection.execute(text("SELECT pg_try_advisory_lock(:c, :k)"), key).scalar())
-        connection.commit()
-        try:
-            yield taken
-        finally:
-            if taken:
-                connection.execute(text("SELECT pg_advisory_unlock(:c, :k)"), key)
-                connection.commit()
+    key = (LOCK_CLASS, int.from_bytes(project_id.bytes[:4], "big", signed=True))
+    return backend_of(engine).advisory_turn(engine, key)
 
 
 def evaluate_project(

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 
-from collector.analytics.flows.sql import epoch_seconds, json_list_has
+from collector.kit.db.backends.expressions import epoch_seconds, json_list_has
 from collector.kit.db.models import Event, ExperienceState, Person, table_of
 
 _events = table_of(Event)

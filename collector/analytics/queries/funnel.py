@@ -41,14 +41,9 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import FromClause
 
 from collector.analytics.definitions import NONE_VALUE, EventMatch, Exclusion, Funnel
-from collector.analytics.queries.common import (
-    Rows,
-    epoch_us,
-    matches,
-    percentile,
-    shift,
-)
+from collector.analytics.queries.common import Rows, matches, percentile, shift
 from collector.analytics.queries.persons import breakdown_value
+from collector.kit.db.backends.expressions import epoch_us
 from collector.kit.db.models import Event, Person, table_of
 
 _events = table_of(Event)

@@ -23,8 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import FromClause
 
 from collector.analytics.definitions import NONE_VALUE, TimeToValue
-from collector.analytics.queries.common import Rows, epoch_us, matches, percentile
+from collector.analytics.queries.common import Rows, matches, percentile
 from collector.analytics.queries.persons import breakdown_value, period_index, person_starts
+from collector.kit.db.backends.expressions import epoch_us
 from collector.kit.db.models import Event, table_of
 
 _events = table_of(Event)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+import orjson
 from sqlalchemy import JSON, DateTime, Dialect, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
@@ -18,6 +20,13 @@ NAMING_CONVENTION = {
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def json_serializer(value: Any) -> str:
+    """JSON as every engine writes documents: orjson's compact text, UUIDs and datetimes
+    included, so statements that bypass Core write the same text Core would."""
+    return orjson.dumps(value).decode()
+
 
 # JSON documents: JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
 Document = JSON().with_variant(JSONB(), "postgresql")
