@@ -28,8 +28,8 @@ export function createWaypost(options?: WaypostOptions): Waypost {
     if (debugging) emitter.emit("error", error);
   };
   const guard =
-    <A extends unknown[], R>(action: (...args: A) => R, otherwise: R) =>
-    (...args: A): R => {
+    <A extends unknown[], R>(action: (...args: A) => R, otherwise?: R) =>
+    (...args: A): R | undefined => {
       try {
         return action(...args);
       } catch (error) {
@@ -51,29 +51,29 @@ export function createWaypost(options?: WaypostOptions): Waypost {
       debugging ||= !!settings.debug;
       if (!settings.writeKey) throw new Error("no writeKey");
       core = start(settings, emitter, log);
-      for (const [method, args] of early.splice(0)) guard(call(method), undefined)(...args);
+      for (const [method, args] of early.splice(0)) guard(call(method))(...args);
       emitter.emit("ready");
       return waypost;
-    }, undefined as unknown as Waypost),
+    }),
     identify: guard((userId?: string | Properties | null, traits?: Properties, extra?: IdentifyOptions) => {
       const named = typeof userId === "string" && userId;
       const ownTraits = named ? traits : ((userId ?? traits) as Properties | undefined);
       call("identify")(named || undefined, ownTraits, extra);
-    }, undefined),
+    }),
     page: guard((name?: string | Properties, properties?: Properties) => {
       if (typeof name === "object") call("page")(undefined, name);
       else call("page")(name, properties);
-    }, undefined),
+    }),
     flush: () => core?.flush().catch(fail) ?? Promise.resolve(),
-    on: guard(emitter.on, undefined),
-    off: guard(emitter.off, undefined),
+    on: guard(emitter.on),
+    off: guard(emitter.off),
     debug: (enabled = true) => void (debugging = enabled),
     show: (id: string) => core?.show(id).catch(() => false) ?? Promise.resolve(false),
     user: guard(() => core?.user() ?? nobody, nobody),
   } as Waypost;
   // The calls that only pass their arguments on (or keep them until init).
   for (const method of ["track", "group", "alias", "reset", "optOut", "optIn", "consent"] as const) {
-    waypost[method] = guard(call(method), undefined);
+    waypost[method] = guard(call(method));
   }
   if (options) waypost.init(options);
   return waypost;

@@ -66,8 +66,8 @@ export function cookieStore(domain?: string): Store | undefined {
 function guarded(store: Store): Store {
   return {
     get: (key) => attempt(() => store.get(key), null),
-    set: (key, value) => attempt(() => store.set(key, value), undefined),
-    remove: (key) => attempt(() => store.remove(key), undefined),
+    set: (key, value) => attempt(() => store.set(key, value)),
+    remove: (key) => attempt(() => store.remove(key)),
     keys: () => attempt(() => store.keys(), []),
   };
 }
@@ -75,7 +75,7 @@ function guarded(store: Store): Store {
 /** The first store that works; memory when the browser blocks them all. */
 export function firstStore(...candidates: (() => Store | undefined)[]): Store {
   for (const candidate of candidates) {
-    const store = attempt(candidate, undefined);
+    const store = attempt(candidate);
     if (store) return store;
   }
   return memoryStore();
