@@ -1,6 +1,7 @@
 /** A started instance: identity, messages, the queue and its delivery, flows. */
 
 import { MAX_MESSAGE_BYTES, byteLength, type Message } from "./batch";
+import { type ConsentChange, next, PENDING, records, sends } from "./consent";
 import { browserLocale, contextOf, pageFacts } from "./context";
 import { createDelivery } from "./delivery";
 import type { Emitter } from "./emitter";
@@ -43,8 +44,7 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
   const queue = createQueue(prefix, options.maxQueueSize ?? 1000);
   const cookies = (): Store | undefined => cookieStore(options.cookieDomain);
   let store: Store | undefined;
-  let optedOut = false;
-  let denied = false;
+  let state = PENDING;
   let flowsTimer: ReturnType<typeof setTimeout> | undefined;
 
   const delivery = createDelivery(queue, {
@@ -80,12 +80,12 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
     clearTimeout(flowsTimer);
     // Coalesced: init, identify and a page view in one task fetch once.
     flowsTimer = setTimeout(() => {
-      if (store && !optedOut) flows?.load().catch((error: unknown) => log("flows failed", error));
+      if (store && !state.optedOut) flows?.load().catch((error: unknown) => log("flows failed", error));
     }, 0);
   };
 
   const enqueue = (type: string, fields: Properties): void => {
-    if (optedOut || denied) return;
+    if (!records(state)) return;
     const now = Date.now();
     const { anonymousId, userId, identityHash } = identity.person;
     const facts: Properties = { ...pageContext(), sessionId: identity.session(now) };
@@ -115,17 +115,24 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
     delivery.added();
   };
 
+  const change = (to: ConsentChange, remembered?: boolean): void => {
+    state = next(state, to, remembered);
+    delivery.enabled = sends(state);
+  };
+  const drop = (): void => {
+    queue.clear();
+    flows?.clear();
+  };
   const grant = (): void => {
-    if (store) return;
+    if (store) return change("granted");
     store = firstStore(localStore, cookies);
-    optedOut = store.get(`${prefix}optout`) === "1";
+    change("granted", store.get(`${prefix}optout`) === "1");
     const before = identity.person.anonymousId;
     identity.attach(store, cookies());
     const after = identity.person.anonymousId;
     // Calls made before consent were made by the visitor this browser already knew.
     queue.replace((message) => (message.anonymousId === before ? { ...message, anonymousId: after } : message));
-    if (optedOut) queue.clear();
-    delivery.enabled = !optedOut;
+    if (state.optedOut) queue.clear();
     const adopt = (): void =>
       void queue.adopt().then(
         (count) => void (count && delivery.flush()),
@@ -170,30 +177,22 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
     },
     flush: () => delivery.flush(true),
     optOut() {
-      optedOut = true;
+      change("optOut");
       store?.set(`${prefix}optout`, "1");
-      queue.clear();
-      flows?.clear();
-      delivery.enabled = false;
+      drop();
     },
     optIn() {
-      optedOut = false;
+      change("optIn");
       store?.remove(`${prefix}optout`);
       delivery.enabled = !!store;
       reloadFlows();
     },
-    consent(state) {
-      denied = state === "denied";
-      if (denied) {
-        queue.clear();
-        flows?.clear();
-        delivery.enabled = false;
-      } else {
-        grant();
-        delivery.enabled = !optedOut;
-      }
+    consent(answer) {
+      if (answer !== "denied") return grant();
+      change(answer);
+      drop();
     },
-    show: (id) => (flows && store && !optedOut ? flows.show(id) : Promise.resolve(false)),
+    show: (id) => (flows && store && !state.optedOut ? flows.show(id) : Promise.resolve(false)),
     user: () => {
       const { anonymousId, userId, traits } = identity.person;
       return { anonymousId, userId, traits };
