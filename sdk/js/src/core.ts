@@ -3,14 +3,14 @@
 import { MAX_MESSAGE_BYTES, byteLength, type Message } from "./batch";
 import { type ConsentChange, next, PENDING, records, sends } from "./consent";
 import { browserLocale, contextOf, pageFacts } from "./context";
-import { createDelivery } from "./delivery";
+import { createDelivery, type Delivery, type DeliveryOptions } from "./delivery";
 import type { Emitter } from "./emitter";
 import { browser, uuid } from "./env";
-import { createFlows } from "./flows";
+import { createFlows, type Flows, type FlowsOptions } from "./flows";
 import { watchHistory } from "./history";
-import { createIdentity } from "./identity";
+import { createIdentity, type Identity } from "./identity";
 import type { IdentifyOptions, User, WaypostOptions } from "./options";
-import { createQueue } from "./queue";
+import { createQueue, type Queue } from "./queue";
 import { cookieStore, firstStore, localStore, memoryStore, type Store } from "./storage";
 import type { Properties } from "./widget-host";
 
@@ -34,87 +34,112 @@ export const ADOPT_EVERY_MS = 5000;
 
 export type Log = (message: string, detail?: unknown) => void;
 
+type Enqueue = (type: string, fields: Properties) => void;
+type Refuse = (message: Message, errors: unknown) => void;
+type Timer = ReturnType<typeof setTimeout>;
+/** The calls that consent and the opt-out answer. */
+type Privacy = Pick<Core, "optOut" | "optIn" | "consent" | "show">;
+
 export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core {
   const win = browser()!;
   const host = (options.host || win.location.origin).replace(/\/+$/, "");
   const prefix = `wp_${options.writeKey}_`;
   const locale = browserLocale(options.locale);
-  const pageContext = contextOf(locale);
   const identity = createIdentity(prefix);
   const queue = createQueue(prefix, options.maxQueueSize ?? 1000);
-  const cookies = (): Store | undefined => cookieStore(options.cookieDomain);
-  let store: Store | undefined;
-  let state = PENDING;
-  let flowsTimer: ReturnType<typeof setTimeout> | undefined;
+  const refuse: Refuse = (message, errors) => {
+    log("message refused", errors);
+    emitter.emit("rejected", message, errors);
+  };
+  const delivery = createDelivery(queue, deliveryOptions(options, host, emitter, log, refuse));
+  const track = (event: string, properties: Properties): void => core.track(event, properties);
+  const flows = options.flows === false ? undefined : createFlows(flowsOptions(options, host, locale, identity, log, track));
+  const reload = reloader(flows, log, () => shows());
+  const [rights, recording, shows] = privacy(options, prefix, identity, queue, delivery, flows, log, reload);
+  const enqueue = recorder(identity, queue, delivery, emitter, log, contextOf(locale), refuse, recording);
+  const core: Core = { ...tracking(identity, flows, enqueue, reload), ...rights, flush: () => delivery.flush(true) };
+  const hide = (): void => delivery.hide();
+  win.addEventListener("pagehide", hide);
+  win.document.addEventListener("visibilitychange", () => win.document.visibilityState === "hidden" && hide());
+  win.addEventListener("online", () => delivery.online());
+  if (options.autoPage || flows) {
+    watchHistory(win, () => {
+      if (options.autoPage) core.page();
+      reload();
+    });
+  }
+  if (options.consent !== "pending") rights.consent("granted");
+  if (options.autoPage) core.page();
+  return core;
+}
 
-  const delivery = createDelivery(queue, {
+function deliveryOptions(options: WaypostOptions, host: string, emitter: Emitter, log: Log, refuse: Refuse): DeliveryOptions {
+  return {
     // The key in the query too: the collector's origin allow-list and rate limits read it there.
     url: `${host}/v1/batch?writeKey=${encodeURIComponent(options.writeKey)}`,
     writeKey: options.writeKey,
     flushAt: options.flushAt ?? 20,
     flushInterval: options.flushInterval ?? 1000,
     sent: (messages) => emitter.emit("sent", messages),
-    rejected: (message, errors) => {
-      log("message refused", errors);
-      emitter.emit("rejected", message, errors);
-    },
+    rejected: refuse,
     retrying: (delay, reason) => log(`retry in ${delay} ms`, reason),
-  });
-  const flows =
-    options.flows === false
-      ? undefined
-      : createFlows({
-          host,
-          writeKey: options.writeKey,
-          locale,
-          assetsBase: options.widgetsBase || `${host}/sdk/widgets/`,
-          who: () => {
-            const { userId, anonymousId, identityHash } = identity.person;
-            return { userId, anonymousId, identityHash };
-          },
-          sessionId: () => identity.session(Date.now()),
-          track: (event, properties) => core.track(event, properties),
-          debug: log,
-        });
-  const reloadFlows = (): void => {
-    clearTimeout(flowsTimer);
-    // Coalesced: init, identify and a page view in one task fetch once.
-    flowsTimer = setTimeout(() => {
-      if (store && !state.optedOut) flows?.load().catch((error: unknown) => log("flows failed", error));
+  };
+}
+
+function flowsOptions(
+  options: WaypostOptions,
+  host: string,
+  locale: string,
+  identity: Identity,
+  log: Log,
+  track: FlowsOptions["track"],
+): FlowsOptions {
+  return {
+    host,
+    writeKey: options.writeKey,
+    locale,
+    assetsBase: options.widgetsBase || `${host}/sdk/widgets/`,
+    who: () => {
+      const { userId, anonymousId, identityHash } = identity.person;
+      return { userId, anonymousId, identityHash };
+    },
+    sessionId: () => identity.session(Date.now()),
+    track,
+    debug: log,
+  };
+}
+
+/** Loads flows soon, if `allowed` then: init, identify and a page view in one task fetch once. */
+function reloader(flows: Flows | undefined, log: Log, allowed: () => boolean): () => void {
+  let timer: Timer | undefined;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (allowed()) flows?.load().catch((error: unknown) => log("flows failed", error));
     }, 0);
   };
+}
 
-  const enqueue = (type: string, fields: Properties): void => {
-    if (!records(state)) return;
-    const now = Date.now();
-    const { anonymousId, userId, identityHash } = identity.person;
-    const facts: Properties = { ...pageContext(), sessionId: identity.session(now) };
-    if (userId && identityHash) facts.identityHash = identityHash;
-    const message: Message = {
-      type,
-      messageId: uuid(),
-      timestamp: new Date(now).toISOString(),
-      anonymousId,
-      ...(userId ? { userId } : {}),
-      ...fields,
-      context: facts,
-    };
-    const json = JSON.stringify(message);
-    // A character is at most 3 bytes of UTF-8: most messages are small enough not to count.
-    if (json.length * 3 > MAX_MESSAGE_BYTES && byteLength(json) > MAX_MESSAGE_BYTES) {
-      const errors = { _schema: ["message is larger than 32 KB"] };
-      log("message refused", errors);
-      emitter.emit("rejected", message, errors);
-      return;
-    }
-    emitter.emit("track", message);
-    for (const dropped of queue.add(message)) {
-      log("dropped", dropped);
-      emitter.emit("dropped", dropped);
-    }
-    delivery.added();
-  };
-
+/**
+ * Consent and the opt-out (see consent.ts) and what they change: the storage the first grant
+ * opens, what waits, whether messages go and flows load. Returns the calls that change them,
+ * whether calls are recorded now, and whether flows may show.
+ */
+function privacy(
+  options: WaypostOptions,
+  prefix: string,
+  identity: Identity,
+  queue: Queue,
+  delivery: Delivery,
+  flows: Flows | undefined,
+  log: Log,
+  reload: () => void,
+): [Privacy, () => boolean, () => boolean] {
+  const optOutKey = `${prefix}optout`;
+  const cookies = (): Store | undefined => cookieStore(options.cookieDomain);
+  let store: Store | undefined;
+  let state = PENDING;
+  const shows = (): boolean => !!store && !state.optedOut;
   const change = (to: ConsentChange, remembered?: boolean): void => {
     state = next(state, to, remembered);
     delivery.enabled = sends(state);
@@ -126,90 +151,133 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
   const grant = (): void => {
     if (store) return change("granted");
     store = firstStore(localStore, cookies);
-    change("granted", store.get(`${prefix}optout`) === "1");
-    const before = identity.person.anonymousId;
-    identity.attach(store, cookies());
-    const after = identity.person.anonymousId;
-    // Calls made before consent were made by the visitor this browser already knew.
-    queue.replace((message) => (message.anonymousId === before ? { ...message, anonymousId: after } : message));
+    change("granted", store.get(optOutKey) === "1");
+    openStorage(identity, queue, delivery, log, store, cookies());
     if (state.optedOut) queue.clear();
-    const adopt = (): void =>
-      void queue.adopt().then(
-        (count) => void (count && delivery.flush()),
-        (error: unknown) => log("adopt failed", error),
-      );
-    // Never a cookie: the queue would go to the app's server with every request.
-    void queue.attach(localStore() ?? memoryStore()).then(() => {
-      adopt();
-      void delivery.flush();
-      // A tab that closed while this one started still held its lock then: look again later.
-      setInterval(adopt, ADOPT_EVERY_MS);
-    });
-    reloadFlows();
+    reload();
   };
-
-  const core: Core = {
-    identify(userId, traits, extra) {
-      const changed = userId !== undefined && userId !== identity.person.userId;
-      identity.identify(userId, traits, extra?.identityHash);
-      enqueue("identify", { traits: traits ?? {} });
-      if (changed) reloadFlows();
-    },
-    track(event, properties = {}) {
-      enqueue("track", { event, properties });
-      flows?.tracked(event, properties);
-    },
-    page(name, properties) {
-      enqueue("page", { ...(name ? { name } : {}), properties: { ...pageFacts(), ...properties } });
-    },
-    group(groupId, traits = {}) {
-      enqueue("group", { groupId, traits });
-    },
-    alias(userId, previousId) {
-      const { userId: current, anonymousId } = identity.person;
-      enqueue("alias", { userId, previousId: previousId ?? current ?? anonymousId });
-      identity.alias(userId);
-    },
-    reset() {
-      identity.reset();
-      flows?.clear();
-      reloadFlows();
-    },
-    flush: () => delivery.flush(true),
+  const rights: Privacy = {
     optOut() {
       change("optOut");
-      store?.set(`${prefix}optout`, "1");
+      store?.set(optOutKey, "1");
       drop();
     },
     optIn() {
       change("optIn");
-      store?.remove(`${prefix}optout`);
+      store?.remove(optOutKey);
       delivery.enabled = !!store;
-      reloadFlows();
+      reload();
     },
     consent(answer) {
       if (answer !== "denied") return grant();
       change(answer);
       drop();
     },
-    show: (id) => (flows && store && !state.optedOut ? flows.show(id) : Promise.resolve(false)),
-    user: () => {
+    show: async (id) => !!flows && shows() && flows.show(id),
+  };
+  return [rights, () => records(state), shows];
+}
+
+/** The identity and the queue move to storage, and this tab starts adopting the queues of tabs that are gone. */
+function openStorage(identity: Identity, queue: Queue, delivery: Delivery, log: Log, store: Store, cookies?: Store): void {
+  const before = identity.person.anonymousId;
+  identity.attach(store, cookies);
+  const after = identity.person.anonymousId;
+  // Calls made before consent were made by the visitor this browser already knew.
+  queue.replace((message) => (message.anonymousId === before ? { ...message, anonymousId: after } : message));
+  const adopt = (): void =>
+    void queue.adopt().then(
+      (count) => void (count && delivery.flush()),
+      (error: unknown) => log("adopt failed", error),
+    );
+  // Never a cookie: the queue would go to the app's server with every request.
+  void queue.attach(localStore() ?? memoryStore()).then(() => {
+    adopt();
+    void delivery.flush();
+    // A tab that closed while this one started still held its lock then: look again later.
+    setInterval(adopt, ADOPT_EVERY_MS);
+  });
+}
+
+/** A message of `type` from this person now, with the automatic context. */
+function messageOf(identity: Identity, context: () => Properties, type: string, fields: Properties): Message {
+  const now = Date.now();
+  const { anonymousId, userId, identityHash } = identity.person;
+  const facts: Properties = { ...context(), sessionId: identity.session(now) };
+  if (userId && identityHash) facts.identityHash = identityHash;
+  return {
+    type,
+    messageId: uuid(),
+    timestamp: new Date(now).toISOString(),
+    anonymousId,
+    ...(userId ? { userId } : {}),
+    ...fields,
+    context: facts,
+  };
+}
+
+/** Over the collector's limit. A character is at most 3 bytes of UTF-8: most messages are small enough not to count. */
+function oversized(message: Message): boolean {
+  const json = JSON.stringify(message);
+  return json.length * 3 > MAX_MESSAGE_BYTES && byteLength(json) > MAX_MESSAGE_BYTES;
+}
+
+/** Queues a message of each call, while `allowed`. */
+function recorder(
+  identity: Identity,
+  queue: Queue,
+  delivery: Delivery,
+  emitter: Emitter,
+  log: Log,
+  context: () => Properties,
+  refuse: Refuse,
+  allowed: () => boolean,
+): Enqueue {
+  return (type, fields) => {
+    if (!allowed()) return;
+    const message = messageOf(identity, context, type, fields);
+    if (oversized(message)) return refuse(message, { _schema: ["message is larger than 32 KB"] });
+    emitter.emit("track", message);
+    for (const dropped of queue.add(message)) {
+      log("dropped", dropped);
+      emitter.emit("dropped", dropped);
+    }
+    delivery.added();
+  };
+}
+
+/** The calls that make messages, and `user`. */
+function tracking(identity: Identity, flows: Flows | undefined, enqueue: Enqueue, reload: () => void) {
+  return {
+    identify(userId: string | undefined, traits: Properties | undefined, extra?: IdentifyOptions): void {
+      const changed = userId !== undefined && userId !== identity.person.userId;
+      identity.identify(userId, traits, extra?.identityHash);
+      enqueue("identify", { traits: traits ?? {} });
+      if (changed) reload();
+    },
+    track(event: string, properties: Properties = {}): void {
+      enqueue("track", { event, properties });
+      flows?.tracked(event, properties);
+    },
+    page(name?: string, properties?: Properties): void {
+      enqueue("page", { ...(name ? { name } : {}), properties: { ...pageFacts(), ...properties } });
+    },
+    group(groupId: string, traits: Properties = {}): void {
+      enqueue("group", { groupId, traits });
+    },
+    alias(userId: string, previousId?: string): void {
+      const { userId: current, anonymousId } = identity.person;
+      enqueue("alias", { userId, previousId: previousId ?? current ?? anonymousId });
+      identity.alias(userId);
+    },
+    reset(): void {
+      identity.reset();
+      flows?.clear();
+      reload();
+    },
+    user(): User {
       const { anonymousId, userId, traits } = identity.person;
       return { anonymousId, userId, traits };
     },
   };
-
-  const hide = (): void => delivery.hide();
-  win.addEventListener("pagehide", hide);
-  win.document.addEventListener("visibilitychange", () => win.document.visibilityState === "hidden" && hide());
-  win.addEventListener("online", () => delivery.online());
-  if (options.autoPage || flows) {
-    watchHistory(win, () => {
-      if (options.autoPage) core.page();
-      reloadFlows();
-    });
-  }
-  if (options.consent !== "pending") grant();
-  if (options.autoPage) core.page();
-  return core;
 }
