@@ -13,10 +13,11 @@ import type { Properties } from "./widget-host";
 /** Calls kept before `init`; past this many, an app that never calls `init` is not leaking. */
 export const MAX_EARLY_CALLS = 1000;
 
-type Method = Exclude<keyof Core, "user" | "flush" | "show">;
+type Method = Exclude<keyof Core, "user" | "flush" | "show" | "destroy">;
 
 export function createWaypost(options?: WaypostOptions): Waypost {
-  let core: Core | undefined;
+  /** Started by `init`; null once destroyed, for good. */
+  let core: Core | null | undefined;
   let debugging = !!options?.debug;
   const early: [Method, unknown[]][] = [];
   const log = (message: string, detail?: unknown): void => {
@@ -41,13 +42,13 @@ export function createWaypost(options?: WaypostOptions): Waypost {
     <A extends unknown[]>(method: Method) =>
     (...args: A): void => {
       if (core) (core[method] as (...args: A) => void)(...args);
-      else if (early.length < MAX_EARLY_CALLS) early.push([method, args]);
+      else if (core === undefined && early.length < MAX_EARLY_CALLS) early.push([method, args]);
     };
 
   const nobody = { anonymousId: "", traits: {} };
   const waypost = {
     init: guard((settings: WaypostOptions) => {
-      if (core || !browser()) return waypost;
+      if (core !== undefined || !browser()) return waypost;
       debugging ||= !!settings.debug;
       if (!settings.writeKey) throw new Error("no writeKey");
       core = start(settings, emitter, log);
@@ -70,6 +71,11 @@ export function createWaypost(options?: WaypostOptions): Waypost {
     debug: (enabled = true) => void (debugging = enabled),
     show: (id: string) => core?.show(id).catch(() => false) ?? Promise.resolve(false),
     user: guard(() => core?.user() ?? nobody, nobody),
+    destroy: guard(() => {
+      core?.destroy();
+      core = null;
+      early.length = 0;
+    }),
   } as Waypost;
   // The calls that only pass their arguments on (or keep them until init).
   for (const method of ["track", "group", "alias", "reset", "optOut", "optIn", "consent"] as const) {

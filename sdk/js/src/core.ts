@@ -27,6 +27,7 @@ export interface Core {
   consent(state: "granted" | "denied"): void;
   show(id: string): Promise<boolean>;
   user(): User;
+  destroy(): void;
 }
 
 /** How often a tab looks for the queues of tabs that are gone. */
@@ -54,16 +55,31 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
   const delivery = createDelivery(queue, deliveryOptions(options, host, emitter, log, refuse));
   const track = (event: string, properties: Properties): void => core.track(event, properties);
   const flows = options.flows === false ? undefined : createFlows(flowsOptions(options, host, locale, identity, log, track));
-  const reload = reloader(flows, log, () => shows());
-  const [rights, recording, shows] = privacy(options, prefix, identity, queue, delivery, flows, log, reload);
+  // Every listener and timer of this instance lasts until `signal` aborts, which destroy does.
+  const lifetime = new AbortController();
+  const { signal } = lifetime;
+  const reload = reloader(flows, log, () => shows(), signal);
+  const [rights, recording, shows] = privacy(options, prefix, identity, queue, delivery, flows, log, reload, signal);
   const enqueue = recorder(identity, queue, delivery, emitter, log, contextOf(locale), refuse, recording);
-  const core: Core = { ...tracking(identity, flows, enqueue, reload), ...rights, flush: () => delivery.flush(true) };
+  const core: Core = {
+    ...tracking(identity, flows, enqueue, reload),
+    ...rights,
+    flush: () => delivery.flush(true),
+    destroy() {
+      // What waits is handed to the browser now, as when the page goes away.
+      delivery.hide();
+      delivery.stop();
+      queue.close();
+      flows?.clear();
+      lifetime.abort();
+    },
+  };
   const hide = (): void => delivery.hide();
-  win.addEventListener("pagehide", hide);
-  win.document.addEventListener("visibilitychange", () => win.document.visibilityState === "hidden" && hide());
-  win.addEventListener("online", () => delivery.online());
+  win.addEventListener("pagehide", hide, { signal });
+  win.document.addEventListener("visibilitychange", () => win.document.visibilityState === "hidden" && hide(), { signal });
+  win.addEventListener("online", () => delivery.online(), { signal });
   if (options.autoPage || flows) {
-    watchHistory(win, () => {
+    watchHistory(win, signal, () => {
       if (options.autoPage) core.page();
       reload();
     });
@@ -110,8 +126,9 @@ function flowsOptions(
 }
 
 /** Loads flows soon, if `allowed` then: init, identify and a page view in one task fetch once. */
-function reloader(flows: Flows | undefined, log: Log, allowed: () => boolean): () => void {
+function reloader(flows: Flows | undefined, log: Log, allowed: () => boolean, signal: AbortSignal): () => void {
   let timer: Timer | undefined;
+  signal.addEventListener("abort", () => clearTimeout(timer));
   return () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -134,6 +151,7 @@ function privacy(
   flows: Flows | undefined,
   log: Log,
   reload: () => void,
+  signal: AbortSignal,
 ): [Privacy, () => boolean, () => boolean] {
   const optOutKey = `${prefix}optout`;
   const cookies = (): Store | undefined => cookieStore(options.cookieDomain);
@@ -152,7 +170,7 @@ function privacy(
     if (store) return change("granted");
     store = firstStore(localStore, cookies);
     change("granted", store.get(optOutKey) === "1");
-    openStorage(identity, queue, delivery, log, store, cookies());
+    openStorage(identity, queue, delivery, log, store, cookies(), signal);
     if (state.optedOut) queue.clear();
     reload();
   };
@@ -178,8 +196,19 @@ function privacy(
   return [rights, () => records(state), shows];
 }
 
-/** The identity and the queue move to storage, and this tab starts adopting the queues of tabs that are gone. */
-function openStorage(identity: Identity, queue: Queue, delivery: Delivery, log: Log, store: Store, cookies?: Store): void {
+/**
+ * The identity and the queue move to storage, and this tab adopts the queues of tabs that are
+ * gone, until `signal` aborts.
+ */
+function openStorage(
+  identity: Identity,
+  queue: Queue,
+  delivery: Delivery,
+  log: Log,
+  store: Store,
+  cookies: Store | undefined,
+  signal: AbortSignal,
+): void {
   const before = identity.person.anonymousId;
   identity.attach(store, cookies);
   const after = identity.person.anonymousId;
@@ -192,10 +221,12 @@ function openStorage(identity: Identity, queue: Queue, delivery: Delivery, log: 
     );
   // Never a cookie: the queue would go to the app's server with every request.
   void queue.attach(localStore() ?? memoryStore()).then(() => {
+    if (signal.aborted) return;
     adopt();
     void delivery.flush();
     // A tab that closed while this one started still held its lock then: look again later.
-    setInterval(adopt, ADOPT_EVERY_MS);
+    const timer = setInterval(adopt, ADOPT_EVERY_MS);
+    signal.addEventListener("abort", () => clearInterval(timer));
   });
 }
 

@@ -33,6 +33,8 @@ export interface Delivery {
   hide(): void;
   /** The network is back: retry now rather than at the end of the backoff. */
   online(): void;
+  /** For good: no timer is left, and nothing more is sent. */
+  stop(): void;
 }
 
 export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery {
@@ -47,7 +49,8 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
 
   const wake = (delay: number): void => {
     clearTimeout(timer);
-    timer = setTimeout(() => void delivery.flush(), delay);
+    // Stopped, a retry is not waited for: an answer may still arrive after that.
+    if (delivery.enabled) timer = setTimeout(() => void delivery.flush(), delay);
   };
   const settle = (batch: Message[], rejections: Rejection[]): void => {
     queue.remove(ids(batch));
@@ -122,6 +125,10 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
       retryAt = 0;
       attempt = 0;
       void delivery.flush();
+    },
+    stop() {
+      delivery.enabled = false;
+      clearTimeout(timer);
     },
   };
   return delivery;

@@ -41,7 +41,7 @@ export interface Flows {
   /** Every track call: widgets listening for it, and `event` triggers. */
   tracked(event: string, properties: Properties): void;
   show(id: string): Promise<boolean>;
-  /** Remove every widget and timer (logout, opt-out). */
+  /** Remove every widget and timer (logout, opt-out), and forget what is on its way. */
   clear(): void;
 }
 
@@ -72,6 +72,8 @@ export function createFlows(options: FlowsOptions): Flows {
   const listeners = new Set<(event: string, properties: Properties) => void>();
   let timers: ReturnType<typeof setTimeout>[] = [];
   let loading: Promise<unknown> | undefined;
+  /** Bumped by `clear`: an answer or a widget asked for before then is not shown. */
+  let epoch = 0;
 
   const fetchDelivered = async (): Promise<DeliveredExperience[]> => {
     const query = new URLSearchParams({ writeKey: options.writeKey, locale: options.locale });
@@ -103,6 +105,7 @@ export function createFlows(options: FlowsOptions): Flows {
     const file = moduleOf(experience);
     // Surveys (nps, csat, ces) and every flow type but the launchers take the screen.
     const holds = !LAUNCHERS.includes(experience.type);
+    const asked = epoch;
     if (open.has(experience.id) || (shown.has(experience.id) && !again) || !file) return false;
     if (holds && [...open.values()].includes(true)) return !waiting.add(experience.id);
     open.set(experience.id, holds);
@@ -110,6 +113,7 @@ export function createFlows(options: FlowsOptions): Flows {
     try {
       // Each widget loads its stylesheet inside its own shadow root: nothing goes in the page's <head>.
       const widget = (await import(/* @vite-ignore */ options.assetsBase + file)) as WidgetModule;
+      if (asked !== epoch) return false;
       mounted.push(widget.mount(experience, host(experience)));
       return true;
     } catch (error) {
@@ -130,7 +134,10 @@ export function createFlows(options: FlowsOptions): Flows {
 
   const flows: Flows = {
     async load() {
-      delivered = await (loading = fetchDelivered());
+      const asked = epoch;
+      const answer = await (loading = fetchDelivered());
+      if (asked !== epoch) return;
+      delivered = answer;
       waiting.clear();
       timers.forEach(clearTimeout);
       timers = [];
@@ -152,6 +159,7 @@ export function createFlows(options: FlowsOptions): Flows {
       return experience ? present(experience, true) : false;
     },
     clear() {
+      epoch++;
       timers.forEach(clearTimeout);
       timers = [];
       for (const widget of mounted.splice(0)) widget.destroy();

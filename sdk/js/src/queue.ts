@@ -7,7 +7,7 @@
 import type { Message } from "./batch";
 import { parse, uuid } from "./env";
 import type { Store } from "./storage";
-import { exclusively, heldLocks, holdForever, supported } from "./tabs";
+import { exclusively, heldLocks, hold, supported } from "./tabs";
 
 /** Without Web Locks, a queue untouched this long belongs to a tab that is gone. */
 export const STALE_MS = 10 * 60 * 1000;
@@ -33,6 +33,8 @@ export interface Queue {
   attach(store: Store): Promise<void>;
   /** Take over the queues of tabs that are gone; returns how many messages came. */
   adopt(): Promise<number>;
+  /** Write to storage now and never again, and let go of the queue: another tab may adopt it. */
+  close(): void;
 }
 
 export function createQueue(prefix: string, max: number, now: () => number = Date.now): Queue {
@@ -41,6 +43,9 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
   let items: Message[] = [];
   let store: Store | undefined;
   let scheduled = false;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let release = (): void => undefined;
   const save = (): void => {
     scheduled = false;
     if (!store) return;
@@ -53,12 +58,13 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
     if (scheduled) return;
     scheduled = true;
     if (items.length < LONG_QUEUE) queueMicrotask(save);
-    else setTimeout(save, SAVE_LONG_EVERY_MS);
+    else timer = setTimeout(save, SAVE_LONG_EVERY_MS);
   };
   const orphaned = (other: string, found: Stored, held?: Set<string>): boolean =>
     held ? !held.has(other) : now() - found.t > STALE_MS;
   const take = (other: string, held?: Set<string>): number => {
-    const found = parse<Stored>(store!.get(other));
+    // Closed while adopting (which waits for locks), the queue has no store any more.
+    const found = parse<Stored>(store?.get(other));
     if (!found || !orphaned(other, found, held)) return 0;
     const known = new Set(items.map((message) => message.messageId));
     const fresh = found.m.filter((message) => !known.has(message.messageId));
@@ -96,11 +102,13 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
     attach(persistent) {
       return new Promise((done) => {
         const keep = (): void => {
-          store = persistent;
-          changed();
+          if (!closed) {
+            store = persistent;
+            changed();
+          }
           done();
         };
-        if (supported()) holdForever(key, keep);
+        if (supported()) release = hold(key, keep);
         else keep();
       });
     },
@@ -115,6 +123,14 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
         await exclusively(`${base}adopt`, () => void (adopted += take(other, held)));
       }
       return adopted;
+    },
+    close() {
+      save();
+      // Left set, `scheduled` makes every later change write nothing.
+      closed = scheduled = true;
+      store = undefined;
+      clearTimeout(timer);
+      release();
     },
   };
 }

@@ -237,3 +237,25 @@ test("while the collector is failing, beaconed messages are also kept for the ne
   assert.equal(fake.beacons.length, 1);
   assert.equal(queue.items.length, 1);
 });
+
+test("a stopped delivery leaves no timer behind: neither the flush nor the retry comes", async () => {
+  fake.answers.push({ status: 500 });
+  const { queue, delivery } = setUp(["a"]);
+  await delivery.flush();
+  queue.add(message("b"));
+  delivery.added();
+  delivery.stop();
+  mock.timers.tick(10 * 60 * 1000);
+  await delivery.flush();
+  assert.equal(fake.fetched.length, 1);
+});
+
+test("an answer that comes after the stop waits for no retry", async () => {
+  fake.answers.push({ status: 503 });
+  const { delivery } = setUp(["a"]);
+  const sending = delivery.flush();
+  delivery.stop();
+  await sending;
+  mock.timers.tick(10 * 60 * 1000);
+  assert.equal(fake.fetched.length, 1);
+});

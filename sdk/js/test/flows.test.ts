@@ -161,3 +161,22 @@ test("an experience waiting for the screen is shown once, even when it falls due
   await imported();
   assert.deepEqual(mounted(), ["tour", "news"]);
 });
+
+test("an answer still on its way when flows are cleared is not shown", async () => {
+  const flows = await loaded({});
+  fake.answers.push({ status: 200, body: { flows: [flow("tour", "tour")], surveys: [] } });
+  const loading = flows.load();
+  flows.clear();
+  await loading;
+  await imported();
+  assert.deepEqual(mounted(), []);
+});
+
+test("a widget still loading when flows are cleared is not mounted", async () => {
+  const flows = await loaded({});
+  fake.answers.push({ status: 200, body: { flows: [flow("tour", "tour")], surveys: [] } });
+  await flows.load();
+  flows.clear();
+  await imported();
+  assert.deepEqual(mounted(), []);
+});

@@ -157,3 +157,44 @@ test("a queue can rewrite its messages and be cleared", () => {
   queue.clear();
   assert.deepEqual(queue.items, []);
 });
+
+test("a closed queue writes what waits at once and never again, and lets go of its lock", async () => {
+  installWindow();
+  installLocks();
+  const store = countingStore();
+  const queue = createQueue("p_", 10);
+  await queue.attach(store);
+  queue.add(message("a"));
+  queue.close();
+  const key = store.keys()[0]!;
+  assert.deepEqual(ids(JSON.parse(store.get(key)!).m), ["a"]);
+  const writes = store.writes;
+  queue.add(message("b"));
+  await ticks();
+  assert.equal(store.writes, writes);
+  const other = createQueue("p_", 10);
+  await other.attach(store);
+  assert.equal(await other.adopt(), 1);
+});
+
+test("a queue closed before its lock was granted never uses storage", async () => {
+  installWindow();
+  installLocks();
+  // A browser grants a lock in a later task, not during the request.
+  const locks = window.navigator.locks as unknown as { request(name: string, action: () => unknown): Promise<unknown> };
+  const request = locks.request.bind(locks);
+  locks.request = async (name, action) => {
+    await ticks();
+    return request(name, action);
+  };
+  const store = countingStore();
+  const queue = createQueue("p_", 10);
+  queue.add(message("a"));
+  const attached = queue.attach(store);
+  queue.close();
+  await attached;
+  await ticks();
+  await ticks();
+  assert.deepEqual(store.keys(), []);
+  assert.deepEqual((await window.navigator.locks.query()).held, []);
+});
