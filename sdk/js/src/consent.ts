@@ -30,5 +30,5 @@ export function next(state: ConsentState, change: ConsentChange, remembered?: bo
 /** Calls become messages: kept in memory while consent is pending, sent once it is granted. */
 export const records = (state: ConsentState): boolean => !state.optedOut && state.consent !== "denied";
 
-/** Messages waiting are sent. */
+/** Messages waiting are sent, and flows are fetched and shown. */
 export const sends = (state: ConsentState): boolean => !state.optedOut && state.consent === "granted";

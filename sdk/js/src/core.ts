@@ -157,7 +157,7 @@ function privacy(
   const cookies = (): Store | undefined => cookieStore(options.cookieDomain);
   let store: Store | undefined;
   let state = PENDING;
-  const shows = (): boolean => !!store && !state.optedOut;
+  const shows = (): boolean => sends(state);
   const change = (to: ConsentChange, remembered?: boolean): void => {
     state = next(state, to, remembered);
     delivery.enabled = sends(state);
@@ -183,7 +183,6 @@ function privacy(
     optIn() {
       change("optIn");
       store?.remove(optOutKey);
-      delivery.enabled = !!store;
       reload();
     },
     consent(answer) {
