@@ -14,6 +14,9 @@ const common = {
   sourcemap: "external",
   target: ["es2020"],
   define: { __VERSION__: JSON.stringify(version) },
+  // Members of the internal interfaces end in "_" and get short names in the bundles; nothing
+  // else does: public API, message and storage fields, and DOM names are never spelled so.
+  mangleProps: /_$/,
   logLevel: "warning",
 };
 

@@ -26,7 +26,7 @@ export function createWaypost(options?: WaypostOptions): Waypost {
   const emitter = createEmitter((error) => log("listener failed", error));
   const fail = (error: unknown): void => {
     log("internal error", error);
-    if (debugging) emitter.emit("error", error);
+    if (debugging) emitter.emit_("error", error);
   };
   const guard =
     <A extends unknown[], R>(action: (...args: A) => R, otherwise?: R) =>
@@ -53,7 +53,7 @@ export function createWaypost(options?: WaypostOptions): Waypost {
       if (!settings.writeKey) throw new Error("no writeKey");
       core = start(settings, emitter, log);
       for (const [method, args] of early.splice(0)) guard(call(method))(...args);
-      emitter.emit("ready");
+      emitter.emit_("ready");
       return waypost;
     }),
     identify: guard((userId?: string | Properties | null, traits?: Properties, extra?: IdentifyOptions) => {

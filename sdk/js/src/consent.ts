@@ -8,14 +8,14 @@
 export type Consent = "pending" | "granted" | "denied";
 
 export interface ConsentState {
-  readonly consent: Consent;
-  readonly optedOut: boolean;
+  readonly consent_: Consent;
+  readonly optedOut_: boolean;
 }
 
 /** The app's answer, or the visitor's opt-out or opt-in. */
 export type ConsentChange = Exclude<Consent, "pending"> | "optOut" | "optIn";
 
-export const PENDING: ConsentState = { consent: "pending", optedOut: false };
+export const PENDING: ConsentState = { consent_: "pending", optedOut_: false };
 
 /**
  * The state after `change`. The grant that opens storage passes the opt-out that earlier pages
@@ -23,12 +23,12 @@ export const PENDING: ConsentState = { consent: "pending", optedOut: false };
  * nothing is known of the visitor's answer.
  */
 export function next(state: ConsentState, change: ConsentChange, remembered?: boolean): ConsentState {
-  if (change === "optOut" || change === "optIn") return { ...state, optedOut: change === "optOut" };
-  return { consent: change, optedOut: remembered ?? state.optedOut };
+  if (change === "optOut" || change === "optIn") return { ...state, optedOut_: change === "optOut" };
+  return { consent_: change, optedOut_: remembered ?? state.optedOut_ };
 }
 
 /** Calls become messages: kept in memory while consent is pending, sent once it is granted. */
-export const records = (state: ConsentState): boolean => !state.optedOut && state.consent !== "denied";
+export const records = (state: ConsentState): boolean => !state.optedOut_ && state.consent_ !== "denied";
 
 /** Messages waiting are sent, and flows are fetched and shown. */
-export const sends = (state: ConsentState): boolean => !state.optedOut && state.consent === "granted";
+export const sends = (state: ConsentState): boolean => !state.optedOut_ && state.consent_ === "granted";

@@ -50,7 +50,7 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
   const queue = createQueue(prefix, options.maxQueueSize ?? 1000);
   const refuse: Refuse = (message, errors) => {
     log("message refused", errors);
-    emitter.emit("rejected", message, errors);
+    emitter.emit_("rejected", message, errors);
   };
   const delivery = createDelivery(queue, deliveryOptions(options, host, emitter, log, refuse));
   const track = (event: string, properties: Properties): void => core.track(event, properties);
@@ -64,20 +64,20 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
   const core: Core = {
     ...tracking(identity, flows, enqueue, reload),
     ...rights,
-    flush: () => delivery.flush(true),
+    flush: () => delivery.flush_(true),
     destroy() {
       // What waits is handed to the browser now, as when the page goes away.
-      delivery.hide();
-      delivery.stop();
-      queue.close();
-      flows?.clear();
+      delivery.hide_();
+      delivery.stop_();
+      queue.close_();
+      flows?.clear_();
       lifetime.abort();
     },
   };
-  const hide = (): void => delivery.hide();
+  const hide = (): void => delivery.hide_();
   win.addEventListener("pagehide", hide, { signal });
   win.document.addEventListener("visibilitychange", () => win.document.visibilityState === "hidden" && hide(), { signal });
-  win.addEventListener("online", () => delivery.online(), { signal });
+  win.addEventListener("online", () => delivery.online_(), { signal });
   if (options.autoPage || flows) {
     watchHistory(win, signal, () => {
       if (options.autoPage) core.page();
@@ -96,7 +96,7 @@ function deliveryOptions(options: WaypostOptions, host: string, emitter: Emitter
     writeKey: options.writeKey,
     flushAt: options.flushAt ?? 20,
     flushInterval: options.flushInterval ?? 1000,
-    sent: (messages) => emitter.emit("sent", messages),
+    sent: (messages) => emitter.emit_("sent", messages),
     rejected: refuse,
     retrying: (delay, reason) => log(`retry in ${delay} ms`, reason),
   };
@@ -114,12 +114,12 @@ function flowsOptions(
     host,
     writeKey: options.writeKey,
     locale,
-    assetsBase: options.widgetsBase || `${host}/sdk/widgets/`,
-    who: () => {
-      const { userId, anonymousId, identityHash } = identity.person;
+    assetsBase_: options.widgetsBase || `${host}/sdk/widgets/`,
+    who_: () => {
+      const { userId, anonymousId, identityHash } = identity.person_;
       return { userId, anonymousId, identityHash };
     },
-    sessionId: () => identity.session(Date.now()),
+    sessionId: () => identity.session_(Date.now()),
     track,
     debug: log,
   };
@@ -132,7 +132,7 @@ function reloader(flows: Flows | undefined, log: Log, allowed: () => boolean, si
   return () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (allowed()) flows?.load().catch((error: unknown) => log("flows failed", error));
+      if (allowed()) flows?.load_().catch((error: unknown) => log("flows failed", error));
     }, 0);
   };
 }
@@ -160,18 +160,18 @@ function privacy(
   const shows = (): boolean => sends(state);
   const change = (to: ConsentChange, remembered?: boolean): void => {
     state = next(state, to, remembered);
-    delivery.enabled = sends(state);
+    delivery.enabled_ = sends(state);
   };
   const drop = (): void => {
-    queue.clear();
-    flows?.clear();
+    queue.clear_();
+    flows?.clear_();
   };
   const grant = (): void => {
     if (store) return change("granted");
     store = firstStore(localStore, cookies);
     change("granted", store.get(optOutKey) === "1");
     openStorage(identity, queue, delivery, log, store, cookies(), signal);
-    if (state.optedOut) queue.clear();
+    if (state.optedOut_) queue.clear_();
     reload();
   };
   const rights: Privacy = {
@@ -190,7 +190,7 @@ function privacy(
       change(answer);
       drop();
     },
-    show: async (id) => !!flows && shows() && flows.show(id),
+    show: async (id) => !!flows && shows() && flows.show_(id),
   };
   return [rights, () => records(state), shows];
 }
@@ -208,21 +208,21 @@ function openStorage(
   cookies: Store | undefined,
   signal: AbortSignal,
 ): void {
-  const before = identity.person.anonymousId;
-  identity.attach(store, cookies);
-  const after = identity.person.anonymousId;
+  const before = identity.person_.anonymousId;
+  identity.attach_(store, cookies);
+  const after = identity.person_.anonymousId;
   // Calls made before consent were made by the visitor this browser already knew.
-  queue.replace((message) => (message.anonymousId === before ? { ...message, anonymousId: after } : message));
+  queue.replace_((message) => (message.anonymousId === before ? { ...message, anonymousId: after } : message));
   const adopt = (): void =>
-    void queue.adopt().then(
-      (count) => void (count && delivery.flush()),
+    void queue.adopt_().then(
+      (count) => void (count && delivery.flush_()),
       (error: unknown) => log("adopt failed", error),
     );
   // Never a cookie: the queue would go to the app's server with every request.
-  void queue.attach(localStore() ?? memoryStore()).then(() => {
+  void queue.attach_(localStore() ?? memoryStore()).then(() => {
     if (signal.aborted) return;
     adopt();
-    void delivery.flush();
+    void delivery.flush_();
     // A tab that closed while this one started still held its lock then: look again later.
     const timer = setInterval(adopt, ADOPT_EVERY_MS);
     signal.addEventListener("abort", () => clearInterval(timer));
@@ -232,8 +232,8 @@ function openStorage(
 /** A message of `type` from this person now, with the automatic context. */
 function messageOf(identity: Identity, context: () => Properties, type: string, fields: Properties): Message {
   const now = Date.now();
-  const { anonymousId, userId, identityHash } = identity.person;
-  const facts: Properties = { ...context(), sessionId: identity.session(now) };
+  const { anonymousId, userId, identityHash } = identity.person_;
+  const facts: Properties = { ...context(), sessionId: identity.session_(now) };
   if (userId && identityHash) facts.identityHash = identityHash;
   return {
     type,
@@ -267,12 +267,12 @@ function recorder(
     if (!allowed()) return;
     const message = messageOf(identity, context, type, fields);
     if (oversized(message)) return refuse(message, { _schema: ["message is larger than 32 KB"] });
-    emitter.emit("track", message);
-    for (const dropped of queue.add(message)) {
+    emitter.emit_("track", message);
+    for (const dropped of queue.add_(message)) {
       log("dropped", dropped);
-      emitter.emit("dropped", dropped);
+      emitter.emit_("dropped", dropped);
     }
-    delivery.added();
+    delivery.added_();
   };
 }
 
@@ -280,14 +280,14 @@ function recorder(
 function tracking(identity: Identity, flows: Flows | undefined, enqueue: Enqueue, reload: () => void) {
   return {
     identify(userId: string | undefined, traits: Properties | undefined, extra?: IdentifyOptions): void {
-      const changed = userId !== undefined && userId !== identity.person.userId;
-      identity.identify(userId, traits, extra?.identityHash);
+      const changed = userId !== undefined && userId !== identity.person_.userId;
+      identity.identify_(userId, traits, extra?.identityHash);
       enqueue("identify", { traits: traits ?? {} });
       if (changed) reload();
     },
     track(event: string, properties: Properties = {}): void {
       enqueue("track", { event, properties });
-      flows?.tracked(event, properties);
+      flows?.tracked_(event, properties);
     },
     page(name?: string, properties?: Properties): void {
       enqueue("page", { ...(name ? { name } : {}), properties: { ...pageFacts(), ...properties } });
@@ -296,17 +296,17 @@ function tracking(identity: Identity, flows: Flows | undefined, enqueue: Enqueue
       enqueue("group", { groupId, traits });
     },
     alias(userId: string, previousId?: string): void {
-      const { userId: current, anonymousId } = identity.person;
+      const { userId: current, anonymousId } = identity.person_;
       enqueue("alias", { userId, previousId: previousId ?? current ?? anonymousId });
-      identity.alias(userId);
+      identity.alias_(userId);
     },
     reset(): void {
-      identity.reset();
-      flows?.clear();
+      identity.reset_();
+      flows?.clear_();
       reload();
     },
     user(): User {
-      const { anonymousId, userId, traits } = identity.person;
+      const { anonymousId, userId, traits } = identity.person_;
       return { anonymousId, userId, traits };
     },
   };

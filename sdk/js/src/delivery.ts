@@ -26,15 +26,15 @@ export interface DeliveryOptions {
 
 export interface Delivery {
   /** Start sending (consent given, not opted out); stopped, messages only wait in the queue. */
-  enabled: boolean;
-  added(): void;
-  flush(force?: boolean): Promise<void>;
+  enabled_: boolean;
+  added_(): void;
+  flush_(force?: boolean): Promise<void>;
   /** The page is hidden or going away: beacon what is not already on its way. */
-  hide(): void;
+  hide_(): void;
   /** The network is back: retry now rather than at the end of the backoff. */
-  online(): void;
+  online_(): void;
   /** For good: no timer is left, and nothing more is sent. */
-  stop(): void;
+  stop_(): void;
 }
 
 export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery {
@@ -50,10 +50,10 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
   const wake = (delay: number): void => {
     clearTimeout(timer);
     // Stopped, a retry is not waited for: an answer may still arrive after that.
-    if (delivery.enabled) timer = setTimeout(() => void delivery.flush(), delay);
+    if (delivery.enabled_) timer = setTimeout(() => void delivery.flush_(), delay);
   };
   const settle = (batch: Message[], rejections: Rejection[]): void => {
-    queue.remove(ids(batch));
+    queue.remove_(ids(batch));
     for (const { index, errors } of rejections) if (batch[index]) options.rejected(batch[index]!, errors);
     const sent = batch.filter((_, index) => !rejections.some((rejection) => rejection.index === index));
     if (sent.length) options.sent(sent);
@@ -85,19 +85,19 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
   };
   const drain = async (): Promise<void> => {
     for (;;) {
-      const batch = takeBatch(queue.items, alone ? 1 : MAX_BATCH_COUNT, MAX_BATCH_BYTES);
-      if (!delivery.enabled || !batch.length || !(await send(batch))) return;
+      const batch = takeBatch(queue.items_, alone ? 1 : MAX_BATCH_COUNT, MAX_BATCH_BYTES);
+      if (!delivery.enabled_ || !batch.length || !(await send(batch))) return;
     }
   };
 
   const delivery: Delivery = {
-    enabled: false,
-    added() {
-      if (!delivery.enabled || Date.now() < retryAt) return;
-      if (queue.items.length >= options.flushAt) void delivery.flush();
+    enabled_: false,
+    added_() {
+      if (!delivery.enabled_ || Date.now() < retryAt) return;
+      if (queue.items_.length >= options.flushAt) void delivery.flush_();
       else if (!timer) wake(options.flushInterval);
     },
-    flush(force) {
+    flush_(force) {
       clearTimeout(timer);
       timer = undefined;
       if (!force && Date.now() < retryAt) {
@@ -107,27 +107,27 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
       running ||= drain().finally(() => (running = undefined));
       return running;
     },
-    hide() {
-      queue.save();
-      if (!delivery.enabled) return;
+    hide_() {
+      queue.save_();
+      if (!delivery.enabled_) return;
       // While the collector is failing, a beacon may fail too and nobody would know: the
       // messages stay stored as well, for the next page (the collector drops the copies).
       const troubled = Date.now() < retryAt;
-      const waiting = queue.items.filter((message) => !inFlight.has(message.messageId));
+      const waiting = queue.items_.filter((message) => !inFlight.has(message.messageId));
       for (const batch of batches(waiting, MAX_BATCH_COUNT, MAX_KEEPALIVE_BYTES)) {
         if (!beacon(url, payload(writeKey, batch, Date.now()))) return;
         if (troubled) continue;
-        queue.remove(ids(batch));
+        queue.remove_(ids(batch));
         options.sent(batch);
       }
     },
-    online() {
+    online_() {
       retryAt = 0;
       attempt = 0;
-      void delivery.flush();
+      void delivery.flush_();
     },
-    stop() {
-      delivery.enabled = false;
+    stop_() {
+      delivery.enabled_ = false;
       clearTimeout(timer);
     },
   };

@@ -6,7 +6,7 @@ export type Listener = (...args: any[]) => void;
 export interface Emitter {
   on(event: string, listener: Listener): void;
   off(event: string, listener: Listener): void;
-  emit(event: string, ...args: unknown[]): void;
+  emit_(event: string, ...args: unknown[]): void;
 }
 
 export function createEmitter(failed: (error: unknown) => void): Emitter {
@@ -18,7 +18,7 @@ export function createEmitter(failed: (error: unknown) => void): Emitter {
     off(event, listener) {
       listeners.get(event)?.delete(listener);
     },
-    emit(event, ...args) {
+    emit_(event, ...args) {
       for (const listener of [...(listeners.get(event) ?? [])]) {
         try {
           listener(...args);

@@ -26,10 +26,10 @@ const FINISHED = ["Flow Completed", "Flow Dismissed", "Survey Responded", "Surve
 export interface FlowsOptions {
   host: string;
   writeKey: string;
-  assetsBase: string;
+  assetsBase_: string;
   locale: string;
   /** The query that names this person to `GET /v1/flows`. */
-  who(): Record<string, string | undefined>;
+  who_(): Record<string, string | undefined>;
   sessionId(): string;
   track(event: string, properties: Properties): void;
   debug(message: string, detail?: unknown): void;
@@ -37,12 +37,12 @@ export interface FlowsOptions {
 
 export interface Flows {
   /** Fetch what is delivered now and show what is due on this page. */
-  load(): Promise<void>;
+  load_(): Promise<void>;
   /** Every track call: widgets listening for it, and `event` triggers. */
-  tracked(event: string, properties: Properties): void;
-  show(id: string): Promise<boolean>;
+  tracked_(event: string, properties: Properties): void;
+  show_(id: string): Promise<boolean>;
   /** Remove every widget and timer (logout, opt-out), and forget what is on its way. */
-  clear(): void;
+  clear_(): void;
 }
 
 /** The add-on module that renders an experience: one per flow type, one for all surveys. */
@@ -72,12 +72,12 @@ export function createFlows(options: FlowsOptions): Flows {
   const listeners = new Set<(event: string, properties: Properties) => void>();
   let timers: ReturnType<typeof setTimeout>[] = [];
   let loading: Promise<unknown> | undefined;
-  /** Bumped by `clear`: an answer or a widget asked for before then is not shown. */
+  /** Bumped by `clear_`: an answer or a widget asked for before then is not shown. */
   let epoch = 0;
 
   const fetchDelivered = async (): Promise<DeliveredExperience[]> => {
     const query = new URLSearchParams({ writeKey: options.writeKey, locale: options.locale });
-    const params = { ...options.who(), sessionId: options.sessionId(), url: browser()!.location.href };
+    const params = { ...options.who_(), sessionId: options.sessionId(), url: browser()!.location.href };
     for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
     const response = await fetch(`${options.host}/v1/flows?${query}`, { credentials: "omit" });
     const answer: unknown = await response.json().catch(() => undefined);
@@ -97,7 +97,7 @@ export function createFlows(options: FlowsOptions): Flows {
     },
     locale: options.locale,
     sessionId: options.sessionId(),
-    assetsBase: options.assetsBase,
+    assetsBase: options.assetsBase_,
     debug: options.debug,
   });
   // The app's own `show(id)` may show an experience again (a help menu opened twice).
@@ -112,7 +112,7 @@ export function createFlows(options: FlowsOptions): Flows {
     shown.add(experience.id);
     try {
       // Each widget loads its stylesheet inside its own shadow root: nothing goes in the page's <head>.
-      const widget = (await import(/* @vite-ignore */ options.assetsBase + file)) as WidgetModule;
+      const widget = (await import(/* @vite-ignore */ options.assetsBase_ + file)) as WidgetModule;
       if (asked !== epoch) return false;
       mounted.push(widget.mount(experience, host(experience)));
       return true;
@@ -133,7 +133,7 @@ export function createFlows(options: FlowsOptions): Flows {
   };
 
   const flows: Flows = {
-    async load() {
+    async load_() {
       const asked = epoch;
       const answer = await (loading = fetchDelivered());
       if (asked !== epoch) return;
@@ -143,7 +143,7 @@ export function createFlows(options: FlowsOptions): Flows {
       timers = [];
       schedule();
     },
-    tracked(event, properties) {
+    tracked_(event, properties) {
       for (const listener of [...listeners]) listener(event, properties);
       const id = properties.flow_id ?? properties.survey_id;
       const freed = FINISHED.includes(event) && open.delete(id as string) && ![...open.values()].includes(true);
@@ -151,14 +151,14 @@ export function createFlows(options: FlowsOptions): Flows {
         if ((freed && waiting.delete(experience.id)) || onEvent(trigger(experience), event)) void present(experience);
       }
     },
-    async show(id) {
+    async show_(id) {
       // Called right after init, the first answer may not even be asked for yet: wait for it.
-      await (loading || flows.load());
+      await (loading || flows.load_());
       const experience = delivered.find((other) => other.id === id);
       if (!experience) options.debug(`${id} is not delivered now`);
       return experience ? present(experience, true) : false;
     },
-    clear() {
+    clear_() {
       epoch++;
       timers.forEach(clearTimeout);
       timers = [];

@@ -21,20 +21,20 @@ interface Stored {
 }
 
 export interface Queue {
-  readonly items: Message[];
+  readonly items_: Message[];
   /** Add a message; returns the oldest ones dropped to stay within the size limit. */
-  add(message: Message): Message[];
-  remove(ids: Set<string>): void;
-  replace(change: (message: Message) => Message): void;
-  clear(): void;
+  add_(message: Message): Message[];
+  remove_(ids: Set<string>): void;
+  replace_(change: (message: Message) => Message): void;
+  clear_(): void;
   /** Write to storage now (the page is going away). */
-  save(): void;
+  save_(): void;
   /** Persist to `store` from now on (once this tab's lock is held, when locks exist). */
-  attach(store: Store): Promise<void>;
+  attach_(store: Store): Promise<void>;
   /** Take over the queues of tabs that are gone; returns how many messages came. */
-  adopt(): Promise<number>;
+  adopt_(): Promise<number>;
   /** Write to storage now and never again, and let go of the queue: another tab may adopt it. */
-  close(): void;
+  close_(): void;
 }
 
 export function createQueue(prefix: string, max: number, now: () => number = Date.now): Queue {
@@ -75,10 +75,10 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
     return fresh.length;
   };
   return {
-    get items() {
+    get items_() {
       return items;
     },
-    add(message) {
+    add_(message) {
       items.push(message);
       changed();
       const dropped: Message[] = [];
@@ -86,20 +86,20 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
       while (items.length > max) dropped.push(items.shift()!);
       return dropped;
     },
-    remove(ids) {
+    remove_(ids) {
       items = items.filter((message) => !ids.has(message.messageId));
       changed();
     },
-    replace(change) {
+    replace_(change) {
       items = items.map(change);
       changed();
     },
-    clear() {
+    clear_() {
       items = [];
       changed();
     },
-    save,
-    attach(persistent) {
+    save_: save,
+    attach_(persistent) {
       return new Promise((done) => {
         const keep = (): void => {
           if (!closed) {
@@ -112,7 +112,7 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
         else keep();
       });
     },
-    async adopt() {
+    async adopt_() {
       if (!store) return 0;
       // Keys first, then locks: a queue listed here was saved after its tab held its lock.
       const others = store.keys().filter((other) => other.startsWith(base) && other !== key);
@@ -124,7 +124,7 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
       }
       return adopted;
     },
-    close() {
+    close_() {
       save();
       // Left set, `scheduled` makes every later change write nothing.
       closed = scheduled = true;

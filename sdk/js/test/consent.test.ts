@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Consent, type ConsentChange, type ConsentState, next, PENDING, records, sends } from "../src/consent";
 
-const state = (consent: Consent, optedOut = false): ConsentState => ({ consent, optedOut });
+const state = (consent: Consent, optedOut = false): ConsentState => ({ consent_: consent, optedOut_: optedOut });
 const CONSENTS: Consent[] = ["pending", "granted", "denied"];
 
 test("an instance starts pending: calls are recorded, nothing is sent", () => {
