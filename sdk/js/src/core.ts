@@ -94,11 +94,11 @@ function deliveryOptions(options: WaypostOptions, host: string, emitter: Emitter
     // The key in the query too: the collector's origin allow-list and rate limits read it there.
     url: `${host}/v1/batch?writeKey=${encodeURIComponent(options.writeKey)}`,
     writeKey: options.writeKey,
-    flushAt: options.flushAt ?? 20,
-    flushInterval: options.flushInterval ?? 1000,
-    sent: (messages) => emitter.emit_("sent", messages),
-    rejected: refuse,
-    retrying: (delay, reason) => log(`retry in ${delay} ms`, reason),
+    flushAt_: options.flushAt ?? 20,
+    flushInterval_: options.flushInterval ?? 1000,
+    sent_: (messages) => emitter.emit_("sent", messages),
+    rejected_: refuse,
+    retrying_: (delay, reason) => log(`retry in ${delay} ms`, reason),
   };
 }
 
@@ -108,20 +108,20 @@ function flowsOptions(
   locale: string,
   identity: Identity,
   log: Log,
-  track: FlowsOptions["track"],
+  track: FlowsOptions["track_"],
 ): FlowsOptions {
   return {
-    host,
-    writeKey: options.writeKey,
-    locale,
+    host_: host,
+    writeKey_: options.writeKey,
+    locale_: locale,
     assetsBase_: options.widgetsBase || `${host}/sdk/widgets/`,
     who_: () => {
       const { userId, anonymousId, identityHash } = identity.person_;
       return { userId, anonymousId, identityHash };
     },
-    sessionId: () => identity.session_(Date.now()),
-    track,
-    debug: log,
+    sessionId_: () => identity.session_(Date.now()),
+    track_: track,
+    debug_: log,
   };
 }
 
@@ -169,7 +169,7 @@ function privacy(
   const grant = (): void => {
     if (store) return change("granted");
     store = firstStore(localStore, cookies);
-    change("granted", store.get(optOutKey) === "1");
+    change("granted", store.get_(optOutKey) === "1");
     openStorage(identity, queue, delivery, log, store, cookies(), signal);
     if (state.optedOut_) queue.clear_();
     reload();
@@ -177,12 +177,12 @@ function privacy(
   const rights: Privacy = {
     optOut() {
       change("optOut");
-      store?.set(optOutKey, "1");
+      store?.set_(optOutKey, "1");
       drop();
     },
     optIn() {
       change("optIn");
-      store?.remove(optOutKey);
+      store?.remove_(optOutKey);
       reload();
     },
     consent(answer) {

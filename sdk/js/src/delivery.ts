@@ -15,13 +15,13 @@ const ids = (batch: Message[]): Set<string> => new Set(batch.map((message) => me
 export interface DeliveryOptions {
   url: string;
   writeKey: string;
-  flushAt: number;
-  flushInterval: number;
+  flushAt_: number;
+  flushInterval_: number;
   /** Messages the collector stored. */
-  sent(messages: Message[]): void;
+  sent_(messages: Message[]): void;
   /** A message the collector named as invalid: it is dropped, since sending it again cannot help. */
-  rejected(message: Message, errors: unknown): void;
-  retrying(delay: number, reason: unknown): void;
+  rejected_(message: Message, errors: unknown): void;
+  retrying_(delay: number, reason: unknown): void;
 }
 
 export interface Delivery {
@@ -54,26 +54,26 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
   };
   const settle = (batch: Message[], rejections: Rejection[]): void => {
     queue.remove_(ids(batch));
-    for (const { index, errors } of rejections) if (batch[index]) options.rejected(batch[index]!, errors);
+    for (const { index, errors } of rejections) if (batch[index]) options.rejected_(batch[index]!, errors);
     const sent = batch.filter((_, index) => !rejections.some((rejection) => rejection.index === index));
-    if (sent.length) options.sent(sent);
+    if (sent.length) options.sent_(sent);
   };
   const answered = (batch: Message[], outcome: Outcome): boolean => {
-    if (outcome.kind === "retry") {
-      const delay = Math.max(outcome.after ?? 0, backoff(attempt++));
+    if (outcome.kind_ === "retry") {
+      const delay = Math.max(outcome.after_ ?? 0, backoff(attempt++));
       retryAt = Date.now() + delay;
-      options.retrying(delay, outcome.reason);
+      options.retrying_(delay, outcome.reason_);
       wake(delay);
       return false;
     }
     attempt = 0;
-    if (outcome.kind === "invalid" && batch.length > 1) {
+    if (outcome.kind_ === "invalid" && batch.length > 1) {
       alone = batch.length;
       return true;
     }
     if (alone) alone--;
-    const errors = outcome.kind === "invalid" ? outcome.errors : undefined;
-    settle(batch, outcome.kind === "sent" ? outcome.rejected : [{ index: 0, messageId: null, errors }]);
+    const errors = outcome.kind_ === "invalid" ? outcome.errors_ : undefined;
+    settle(batch, outcome.kind_ === "sent" ? outcome.rejected_ : [{ index: 0, messageId: null, errors }]);
     return true;
   };
   const send = async (batch: Message[]): Promise<boolean> => {
@@ -94,8 +94,8 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
     enabled_: false,
     added_() {
       if (!delivery.enabled_ || Date.now() < retryAt) return;
-      if (queue.items_.length >= options.flushAt) void delivery.flush_();
-      else if (!timer) wake(options.flushInterval);
+      if (queue.items_.length >= options.flushAt_) void delivery.flush_();
+      else if (!timer) wake(options.flushInterval_);
     },
     flush_(force) {
       clearTimeout(timer);
@@ -118,7 +118,7 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
         if (!beacon(url, payload(writeKey, batch, Date.now()))) return;
         if (troubled) continue;
         queue.remove_(ids(batch));
-        options.sent(batch);
+        options.sent_(batch);
       }
     },
     online_() {

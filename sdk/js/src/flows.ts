@@ -24,15 +24,15 @@ export const LAUNCHERS = ["checklist", "resource_center", "hotspot"];
 const FINISHED = ["Flow Completed", "Flow Dismissed", "Survey Responded", "Survey Dismissed"];
 
 export interface FlowsOptions {
-  host: string;
-  writeKey: string;
+  host_: string;
+  writeKey_: string;
   assetsBase_: string;
-  locale: string;
+  locale_: string;
   /** The query that names this person to `GET /v1/flows`. */
   who_(): Record<string, string | undefined>;
-  sessionId(): string;
-  track(event: string, properties: Properties): void;
-  debug(message: string, detail?: unknown): void;
+  sessionId_(): string;
+  track_(event: string, properties: Properties): void;
+  debug_(message: string, detail?: unknown): void;
 }
 
 export interface Flows {
@@ -76,17 +76,17 @@ export function createFlows(options: FlowsOptions): Flows {
   let epoch = 0;
 
   const fetchDelivered = async (): Promise<DeliveredExperience[]> => {
-    const query = new URLSearchParams({ writeKey: options.writeKey, locale: options.locale });
-    const params = { ...options.who_(), sessionId: options.sessionId(), url: browser()!.location.href };
+    const query = new URLSearchParams({ writeKey: options.writeKey_, locale: options.locale_ });
+    const params = { ...options.who_(), sessionId: options.sessionId_(), url: browser()!.location.href };
     for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
-    const response = await fetch(`${options.host}/v1/flows?${query}`, { credentials: "omit" });
+    const response = await fetch(`${options.host_}/v1/flows?${query}`, { credentials: "omit" });
     const answer: unknown = await response.json().catch(() => undefined);
     if (response.ok) return experiencesOf(answer);
-    options.debug(`/v1/flows: ${response.status}`, answer);
+    options.debug_(`/v1/flows: ${response.status}`, answer);
     return [];
   };
   const host = (experience: DeliveredExperience): WidgetHost => ({
-    track: options.track,
+    track: options.track_,
     onTrack(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -95,10 +95,10 @@ export function createFlows(options: FlowsOptions): Flows {
       delivered = await fetchDelivered();
       return delivered.find((other) => other.id === experience.id);
     },
-    locale: options.locale,
-    sessionId: options.sessionId(),
+    locale: options.locale_,
+    sessionId: options.sessionId_(),
     assetsBase: options.assetsBase_,
-    debug: options.debug,
+    debug: options.debug_,
   });
   // The app's own `show(id)` may show an experience again (a help menu opened twice).
   const present = async (experience: DeliveredExperience, again = false): Promise<boolean> => {
@@ -118,7 +118,7 @@ export function createFlows(options: FlowsOptions): Flows {
       return true;
     } catch (error) {
       open.delete(experience.id);
-      options.debug(`cannot show ${experience.id}`, error);
+      options.debug_(`cannot show ${experience.id}`, error);
       return false;
     }
   };
@@ -155,7 +155,7 @@ export function createFlows(options: FlowsOptions): Flows {
       // Called right after init, the first answer may not even be asked for yet: wait for it.
       await (loading || flows.load_());
       const experience = delivered.find((other) => other.id === id);
-      if (!experience) options.debug(`${id} is not delivered now`);
+      if (!experience) options.debug_(`${id} is not delivered now`);
       return experience ? present(experience, true) : false;
     },
     clear_() {

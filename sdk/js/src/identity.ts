@@ -37,8 +37,8 @@ export function createIdentity(prefix: string): Identity {
   // What this page set before storage was attached; it wins over what earlier pages stored.
   let own: Partial<Person> = {};
   const save = (): void => {
-    store.set(key, JSON.stringify(person));
-    cookies?.set(cookieKey, person.anonymousId);
+    store.set_(key, JSON.stringify(person));
+    cookies?.set_(cookieKey, person.anonymousId);
   };
   const change = (values: Partial<Person>): void => {
     own = { ...own, ...values };
@@ -52,8 +52,8 @@ export function createIdentity(prefix: string): Identity {
     attach_(persistent, jar) {
       store = persistent;
       cookies = jar;
-      const stored = parse<Person>(store.get(key));
-      const anonymousId = jar?.get(cookieKey) || stored?.anonymousId || person.anonymousId;
+      const stored = parse<Person>(store.get_(key));
+      const anonymousId = jar?.get_(cookieKey) || stored?.anonymousId || person.anonymousId;
       person = { ...person, ...stored, anonymousId, ...own };
       save();
     },

@@ -49,8 +49,8 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
   const save = (): void => {
     scheduled = false;
     if (!store) return;
-    if (items.length) store.set(key, JSON.stringify({ t: now(), m: items } satisfies Stored));
-    else store.remove(key);
+    if (items.length) store.set_(key, JSON.stringify({ t: now(), m: items } satisfies Stored));
+    else store.remove_(key);
   };
   // Saved once per task, so a loop of calls writes storage once; a long queue (the network
   // is down) at most once a second, since each write costs time in proportion to its length.
@@ -64,14 +64,14 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
     held ? !held.has(other) : now() - found.t > STALE_MS;
   const take = (other: string, held?: Set<string>): number => {
     // Closed while adopting (which waits for locks), the queue has no store any more.
-    const found = parse<Stored>(store?.get(other));
+    const found = parse<Stored>(store?.get_(other));
     if (!found || !orphaned(other, found, held)) return 0;
     const known = new Set(items.map((message) => message.messageId));
     const fresh = found.m.filter((message) => !known.has(message.messageId));
     items = [...fresh, ...items];
     // Written at once, inside the lock, so the messages are never in no queue at all.
     save();
-    store!.remove(other);
+    store!.remove_(other);
     return fresh.length;
   };
   return {
@@ -115,7 +115,7 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
     async adopt_() {
       if (!store) return 0;
       // Keys first, then locks: a queue listed here was saved after its tab held its lock.
-      const others = store.keys().filter((other) => other.startsWith(base) && other !== key);
+      const others = store.keys_().filter((other) => other.startsWith(base) && other !== key);
       if (!others.length) return 0;
       const held = supported() ? await heldLocks() : undefined;
       let adopted = 0;

@@ -7,20 +7,20 @@
 import { attempt, browser } from "./env";
 
 export interface Store {
-  get(key: string): string | null;
-  set(key: string, value: string): void;
-  remove(key: string): void;
+  get_(key: string): string | null;
+  set_(key: string, value: string): void;
+  remove_(key: string): void;
   /** Every key (cookies, which hold only the identity, have none to list). */
-  keys(): string[];
+  keys_(): string[];
 }
 
 export function memoryStore(): Store {
   const values = new Map<string, string>();
   return {
-    get: (key) => values.get(key) ?? null,
-    set: (key, value) => void values.set(key, value),
-    remove: (key) => void values.delete(key),
-    keys: () => [...values.keys()],
+    get_: (key) => values.get(key) ?? null,
+    set_: (key, value) => void values.set(key, value),
+    remove_: (key) => void values.delete(key),
+    keys_: () => [...values.keys()],
   };
 }
 
@@ -34,10 +34,10 @@ export function webStore(storage: () => Storage): Store | undefined {
     return undefined;
   }
   return guarded({
-    get: (key) => storage().getItem(key),
-    set: (key, value) => storage().setItem(key, value),
-    remove: (key) => storage().removeItem(key),
-    keys: () => Object.keys(storage()),
+    get_: (key) => storage().getItem(key),
+    set_: (key, value) => storage().setItem(key, value),
+    remove_: (key) => storage().removeItem(key),
+    keys_: () => Object.keys(storage()),
   });
 }
 
@@ -56,19 +56,19 @@ export function cookieStore(domain?: string): Store | undefined {
   // No probe: with cookies refused, writes are ignored and reads find nothing, which is
   // what memory would do for the identity (kept in memory by its owner anyway).
   return doc && guarded({
-    get: read,
-    set: (key, value) => write(key, value, 31536000),
-    remove: (key) => write(key, "", 0),
-    keys: () => [],
+    get_: read,
+    set_: (key, value) => write(key, value, 31536000),
+    remove_: (key) => write(key, "", 0),
+    keys_: () => [],
   });
 }
 
 function guarded(store: Store): Store {
   return {
-    get: (key) => attempt(() => store.get(key), null),
-    set: (key, value) => attempt(() => store.set(key, value)),
-    remove: (key) => attempt(() => store.remove(key)),
-    keys: () => attempt(() => store.keys(), []),
+    get_: (key) => attempt(() => store.get_(key), null),
+    set_: (key, value) => attempt(() => store.set_(key, value)),
+    remove_: (key) => attempt(() => store.remove_(key)),
+    keys_: () => attempt(() => store.keys_(), []),
   };
 }
 

@@ -29,11 +29,11 @@ function setUp(ids: string[], overrides: Partial<DeliveryOptions> = {}) {
   const delivery = createDelivery(queue, {
     url: "https://collector.test/v1/batch",
     writeKey: "wk_1",
-    flushAt: 20,
-    flushInterval: 1000,
-    sent: (messages) => events.sent.push(...messages.map((m) => m.messageId)),
-    rejected: (m) => events.rejected.push(m.messageId),
-    retrying: (delay) => events.retries.push(delay),
+    flushAt_: 20,
+    flushInterval_: 1000,
+    sent_: (messages) => events.sent.push(...messages.map((m) => m.messageId)),
+    rejected_: (m) => events.rejected.push(m.messageId),
+    retrying_: (delay) => events.retries.push(delay),
     ...overrides,
   });
   delivery.enabled_ = true;
@@ -179,7 +179,7 @@ test("a stopped delivery sends nothing", async () => {
 });
 
 test("reaching flushAt sends at once", async () => {
-  const { queue, delivery } = setUp([], { flushAt: 2 });
+  const { queue, delivery } = setUp([], { flushAt_: 2 });
   queue.add_(message("a"));
   delivery.added_();
   queue.add_(message("b"));

@@ -32,14 +32,14 @@ const survey = (id: string, trigger: Trigger = { type: "page_load" }) => flow(id
 async function loaded(delivered: { flows?: object[]; surveys?: object[] }): Promise<Flows> {
   fake.answers.push({ status: 200, body: { flows: [], surveys: [], ...delivered } });
   const flows = createFlows({
-    host: "https://collector.test",
-    writeKey: "wk_1",
+    host_: "https://collector.test",
+    writeKey_: "wk_1",
     assetsBase_: `${pathToFileURL(assets).href}/`,
-    locale: "en",
+    locale_: "en",
     who_: () => ({ userId: "u1" }),
-    sessionId: () => "s1",
-    track: () => undefined,
-    debug: () => undefined,
+    sessionId_: () => "s1",
+    track_: () => undefined,
+    debug_: () => undefined,
   });
   await flows.load_();
   await imported();

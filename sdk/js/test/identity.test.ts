@@ -25,7 +25,7 @@ test("the next page finds the same visitor, user and traits in storage", () => {
 
 test("the anonymous id shared in a cookie wins, so subdomains agree", () => {
   const cookies = memoryStore();
-  cookies.set("p_aid", "from-cookie");
+  cookies.set_("p_aid", "from-cookie");
   const identity = createIdentity("p_");
   identity.attach_(memoryStore(), cookies);
   assert.equal(identity.person_.anonymousId, "from-cookie");
@@ -98,7 +98,7 @@ test("a session ends after thirty idle minutes", () => {
 
 test("storage written by another script is ignored, not thrown", () => {
   const store = memoryStore();
-  store.set("p_id", "{not json");
+  store.set_("p_id", "{not json");
   const identity = createIdentity("p_");
   identity.attach_(store);
   assert.match(identity.person_.anonymousId, UUID_V4);
