@@ -92,8 +92,8 @@ export function start(options: WaypostOptions, emitter: Emitter, log: Log): Core
 function deliveryOptions(options: WaypostOptions, host: string, emitter: Emitter, log: Log, refuse: Refuse): DeliveryOptions {
   return {
     // The key in the query too: the collector's origin allow-list and rate limits read it there.
-    url: `${host}/v1/batch?writeKey=${encodeURIComponent(options.writeKey)}`,
-    writeKey: options.writeKey,
+    url_: `${host}/v1/batch?writeKey=${encodeURIComponent(options.writeKey)}`,
+    writeKey_: options.writeKey,
     flushAt_: options.flushAt ?? 20,
     flushInterval_: options.flushInterval ?? 1000,
     sent_: (messages) => emitter.emit_("sent", messages),

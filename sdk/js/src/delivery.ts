@@ -13,8 +13,8 @@ export const MAX_BATCH_COUNT = 100;
 const ids = (batch: Message[]): Set<string> => new Set(batch.map((message) => message.messageId));
 
 export interface DeliveryOptions {
-  url: string;
-  writeKey: string;
+  url_: string;
+  writeKey_: string;
   flushAt_: number;
   flushInterval_: number;
   /** Messages the collector stored. */
@@ -38,7 +38,7 @@ export interface Delivery {
 }
 
 export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery {
-  const { url, writeKey } = options;
+  const { url_: url, writeKey_: writeKey } = options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retryAt = 0;
   let attempt = 0;

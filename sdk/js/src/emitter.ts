@@ -4,18 +4,18 @@
 export type Listener = (...args: any[]) => void;
 
 export interface Emitter {
-  on(event: string, listener: Listener): void;
-  off(event: string, listener: Listener): void;
+  on_(event: string, listener: Listener): void;
+  off_(event: string, listener: Listener): void;
   emit_(event: string, ...args: unknown[]): void;
 }
 
 export function createEmitter(failed: (error: unknown) => void): Emitter {
   const listeners = new Map<string, Set<Listener>>();
   return {
-    on(event, listener) {
+    on_(event, listener) {
       listeners.set(event, (listeners.get(event) ?? new Set()).add(listener));
     },
-    off(event, listener) {
+    off_(event, listener) {
       listeners.get(event)?.delete(listener);
     },
     emit_(event, ...args) {

@@ -27,8 +27,8 @@ function setUp(ids: string[], overrides: Partial<DeliveryOptions> = {}) {
   const queue = createQueue("p_", 10_000);
   for (const id of ids) queue.add_(message(id));
   const delivery = createDelivery(queue, {
-    url: "https://collector.test/v1/batch",
-    writeKey: "wk_1",
+    url_: "https://collector.test/v1/batch",
+    writeKey_: "wk_1",
     flushAt_: 20,
     flushInterval_: 1000,
     sent_: (messages) => events.sent.push(...messages.map((m) => m.messageId)),
