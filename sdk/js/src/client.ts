@@ -66,8 +66,8 @@ export function createWaypost(options?: WaypostOptions): Waypost {
       else call("page")(name, properties);
     }),
     flush: () => core?.flush().catch(fail) ?? Promise.resolve(),
-    on: guard(emitter.on_),
-    off: guard(emitter.off_),
+    on: guard(emitter.on),
+    off: guard(emitter.off),
     debug: (enabled = true) => void (debugging = enabled),
     show: (id: string) => core?.show(id).catch(() => false) ?? Promise.resolve(false),
     user: guard(() => core?.user() ?? nobody, nobody),

@@ -169,7 +169,7 @@ function privacy(
   const grant = (): void => {
     if (store) return change("granted");
     store = firstStore(localStore, cookies);
-    change("granted", store.get_(optOutKey) === "1");
+    change("granted", store.get(optOutKey) === "1");
     openStorage(identity, queue, delivery, log, store, cookies(), signal);
     if (state.optedOut_) queue.clear_();
     reload();
@@ -177,7 +177,7 @@ function privacy(
   const rights: Privacy = {
     optOut() {
       change("optOut");
-      store?.set_(optOutKey, "1");
+      store?.set(optOutKey, "1");
       drop();
     },
     optIn() {
@@ -281,7 +281,7 @@ function tracking(identity: Identity, flows: Flows | undefined, enqueue: Enqueue
   return {
     identify(userId: string | undefined, traits: Properties | undefined, extra?: IdentifyOptions): void {
       const changed = userId !== undefined && userId !== identity.person_.userId;
-      identity.identify_(userId, traits, extra?.identityHash);
+      identity.identify(userId, traits, extra?.identityHash);
       enqueue("identify", { traits: traits ?? {} });
       if (changed) reload();
     },
@@ -298,10 +298,10 @@ function tracking(identity: Identity, flows: Flows | undefined, enqueue: Enqueue
     alias(userId: string, previousId?: string): void {
       const { userId: current, anonymousId } = identity.person_;
       enqueue("alias", { userId, previousId: previousId ?? current ?? anonymousId });
-      identity.alias_(userId);
+      identity.alias(userId);
     },
     reset(): void {
-      identity.reset_();
+      identity.reset();
       flows?.clear_();
       reload();
     },

@@ -19,12 +19,16 @@ export interface Person {
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 const SESSION_TOUCH_MS = 60 * 1000;
 
+/**
+ * Members ending in "_" get short names in the bundles; identify, alias and reset share their
+ * names with the public calls, which the bundle spells anyway, so shortening them costs bytes.
+ */
 export interface Identity {
   readonly person_: Person;
   attach_(store: Store, cookies?: Store): void;
-  identify_(userId: string | undefined, traits: Properties | undefined, hash?: string): void;
-  alias_(userId: string): void;
-  reset_(): void;
+  identify(userId: string | undefined, traits: Properties | undefined, hash?: string): void;
+  alias(userId: string): void;
+  reset(): void;
   session_(now: number): string;
 }
 
@@ -37,8 +41,8 @@ export function createIdentity(prefix: string): Identity {
   // What this page set before storage was attached; it wins over what earlier pages stored.
   let own: Partial<Person> = {};
   const save = (): void => {
-    store.set_(key, JSON.stringify(person));
-    cookies?.set_(cookieKey, person.anonymousId);
+    store.set(key, JSON.stringify(person));
+    cookies?.set(cookieKey, person.anonymousId);
   };
   const change = (values: Partial<Person>): void => {
     own = { ...own, ...values };
@@ -52,12 +56,12 @@ export function createIdentity(prefix: string): Identity {
     attach_(persistent, jar) {
       store = persistent;
       cookies = jar;
-      const stored = parse<Person>(store.get_(key));
-      const anonymousId = jar?.get_(cookieKey) || stored?.anonymousId || person.anonymousId;
+      const stored = parse<Person>(store.get(key));
+      const anonymousId = jar?.get(cookieKey) || stored?.anonymousId || person.anonymousId;
       person = { ...person, ...stored, anonymousId, ...own };
       save();
     },
-    identify_(userId, traits, hash) {
+    identify(userId, traits, hash) {
       const other = userId !== undefined && userId !== person.userId;
       change({
         userId: userId ?? person.userId,
@@ -66,10 +70,10 @@ export function createIdentity(prefix: string): Identity {
         identityHash: hash ?? (other ? undefined : person.identityHash),
       });
     },
-    alias_(userId) {
+    alias(userId) {
       change({ userId, identityHash: undefined });
     },
-    reset_() {
+    reset() {
       own = {};
       change({ anonymousId: uuid(), userId: undefined, traits: {}, identityHash: undefined });
     },

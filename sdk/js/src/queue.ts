@@ -49,7 +49,7 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
   const save = (): void => {
     scheduled = false;
     if (!store) return;
-    if (items.length) store.set_(key, JSON.stringify({ t: now(), m: items } satisfies Stored));
+    if (items.length) store.set(key, JSON.stringify({ t: now(), m: items } satisfies Stored));
     else store.remove_(key);
   };
   // Saved once per task, so a loop of calls writes storage once; a long queue (the network
@@ -64,7 +64,7 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
     held ? !held.has(other) : now() - found.t > STALE_MS;
   const take = (other: string, held?: Set<string>): number => {
     // Closed while adopting (which waits for locks), the queue has no store any more.
-    const found = parse<Stored>(store?.get_(other));
+    const found = parse<Stored>(store?.get(other));
     if (!found || !orphaned(other, found, held)) return 0;
     const known = new Set(items.map((message) => message.messageId));
     const fresh = found.m.filter((message) => !known.has(message.messageId));
@@ -115,7 +115,7 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
     async adopt_() {
       if (!store) return 0;
       // Keys first, then locks: a queue listed here was saved after its tab held its lock.
-      const others = store.keys_().filter((other) => other.startsWith(base) && other !== key);
+      const others = store.keys().filter((other) => other.startsWith(base) && other !== key);
       if (!others.length) return 0;
       const held = supported() ? await heldLocks() : undefined;
       let adopted = 0;

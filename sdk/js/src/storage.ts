@@ -6,21 +6,25 @@
 
 import { attempt, browser } from "./env";
 
+/**
+ * Members ending in "_" get short names in the bundles; get, set and keys share their names
+ * with Map's and Object's, which the bundle spells anyway, so shortening them costs bytes.
+ */
 export interface Store {
-  get_(key: string): string | null;
-  set_(key: string, value: string): void;
+  get(key: string): string | null;
+  set(key: string, value: string): void;
   remove_(key: string): void;
   /** Every key (cookies, which hold only the identity, have none to list). */
-  keys_(): string[];
+  keys(): string[];
 }
 
 export function memoryStore(): Store {
   const values = new Map<string, string>();
   return {
-    get_: (key) => values.get(key) ?? null,
-    set_: (key, value) => void values.set(key, value),
+    get: (key) => values.get(key) ?? null,
+    set: (key, value) => void values.set(key, value),
     remove_: (key) => void values.delete(key),
-    keys_: () => [...values.keys()],
+    keys: () => [...values.keys()],
   };
 }
 
@@ -34,10 +38,10 @@ export function webStore(storage: () => Storage): Store | undefined {
     return undefined;
   }
   return guarded({
-    get_: (key) => storage().getItem(key),
-    set_: (key, value) => storage().setItem(key, value),
+    get: (key) => storage().getItem(key),
+    set: (key, value) => storage().setItem(key, value),
     remove_: (key) => storage().removeItem(key),
-    keys_: () => Object.keys(storage()),
+    keys: () => Object.keys(storage()),
   });
 }
 
@@ -56,19 +60,19 @@ export function cookieStore(domain?: string): Store | undefined {
   // No probe: with cookies refused, writes are ignored and reads find nothing, which is
   // what memory would do for the identity (kept in memory by its owner anyway).
   return doc && guarded({
-    get_: read,
-    set_: (key, value) => write(key, value, 31536000),
+    get: read,
+    set: (key, value) => write(key, value, 31536000),
     remove_: (key) => write(key, "", 0),
-    keys_: () => [],
+    keys: () => [],
   });
 }
 
 function guarded(store: Store): Store {
   return {
-    get_: (key) => attempt(() => store.get_(key), null),
-    set_: (key, value) => attempt(() => store.set_(key, value)),
+    get: (key) => attempt(() => store.get(key), null),
+    set: (key, value) => attempt(() => store.set(key, value)),
     remove_: (key) => attempt(() => store.remove_(key)),
-    keys_: () => attempt(() => store.keys_(), []),
+    keys: () => attempt(() => store.keys(), []),
   };
 }
 

@@ -15,7 +15,7 @@ test("the next page finds the same visitor, user and traits in storage", () => {
   const store = memoryStore();
   const before = createIdentity("p_");
   before.attach_(store);
-  before.identify_("u1", { plan: "pro" });
+  before.identify("u1", { plan: "pro" });
   delete before.person_.identityHash;
   const after = createIdentity("p_");
   after.attach_(store);
@@ -25,7 +25,7 @@ test("the next page finds the same visitor, user and traits in storage", () => {
 
 test("the anonymous id shared in a cookie wins, so subdomains agree", () => {
   const cookies = memoryStore();
-  cookies.set_("p_aid", "from-cookie");
+  cookies.set("p_aid", "from-cookie");
   const identity = createIdentity("p_");
   identity.attach_(memoryStore(), cookies);
   assert.equal(identity.person_.anonymousId, "from-cookie");
@@ -35,9 +35,9 @@ test("a user identified before storage was allowed is kept over the stored one",
   const store = memoryStore();
   const earlier = createIdentity("p_");
   earlier.attach_(store);
-  earlier.identify_("old", {});
+  earlier.identify("old", {});
   const identity = createIdentity("p_");
-  identity.identify_("new", { plan: "pro" });
+  identity.identify("new", { plan: "pro" });
   identity.attach_(store);
   assert.equal(identity.person_.userId, "new");
   assert.equal(identity.person_.anonymousId, earlier.person_.anonymousId);
@@ -45,24 +45,24 @@ test("a user identified before storage was allowed is kept over the stored one",
 
 test("identifying the same user again merges traits", () => {
   const identity = createIdentity("p_");
-  identity.identify_("u1", { plan: "pro" }, "hash");
-  identity.identify_("u1", { seats: 3 });
+  identity.identify("u1", { plan: "pro" }, "hash");
+  identity.identify("u1", { seats: 3 });
   assert.deepEqual(identity.person_.traits, { plan: "pro", seats: 3 });
   assert.equal(identity.person_.identityHash, "hash");
 });
 
 test("another user on the same browser does not inherit the last one's traits or hash", () => {
   const identity = createIdentity("p_");
-  identity.identify_("u1", { plan: "pro" }, "hash");
-  identity.identify_("u2", { seats: 3 });
+  identity.identify("u1", { plan: "pro" }, "hash");
+  identity.identify("u2", { seats: 3 });
   assert.deepEqual(identity.person_.traits, { seats: 3 });
   assert.equal(identity.person_.identityHash, undefined);
 });
 
 test("traits alone update the current user", () => {
   const identity = createIdentity("p_");
-  identity.identify_("u1", {});
-  identity.identify_(undefined, { plan: "pro" });
+  identity.identify("u1", {});
+  identity.identify(undefined, { plan: "pro" });
   assert.equal(identity.person_.userId, "u1");
   assert.deepEqual(identity.person_.traits, { plan: "pro" });
 });
@@ -70,8 +70,8 @@ test("traits alone update the current user", () => {
 test("reset starts a new anonymous visitor with no user", () => {
   const identity = createIdentity("p_");
   const before = identity.person_.anonymousId;
-  identity.identify_("u1", { plan: "pro" }, "hash");
-  identity.reset_();
+  identity.identify("u1", { plan: "pro" }, "hash");
+  identity.reset();
   assert.notEqual(identity.person_.anonymousId, before);
   assert.equal(identity.person_.userId, undefined);
   assert.deepEqual(identity.person_.traits, {});
@@ -79,7 +79,7 @@ test("reset starts a new anonymous visitor with no user", () => {
 
 test("alias makes the new id the current user", () => {
   const identity = createIdentity("p_");
-  identity.alias_("u9");
+  identity.alias("u9");
   assert.equal(identity.person_.userId, "u9");
 });
 
@@ -98,7 +98,7 @@ test("a session ends after thirty idle minutes", () => {
 
 test("storage written by another script is ignored, not thrown", () => {
   const store = memoryStore();
-  store.set_("p_id", "{not json");
+  store.set("p_id", "{not json");
   const identity = createIdentity("p_");
   identity.attach_(store);
   assert.match(identity.person_.anonymousId, UUID_V4);

@@ -12,7 +12,7 @@ const ids = (messages: Message[]): string[] => messages.map((m) => m.messageId);
 
 function countingStore(): Store & { writes: number } {
   const store = memoryStore();
-  const counted = { ...store, writes: 0, set_: (key: string, value: string) => (counted.writes++, store.set_(key, value)) };
+  const counted = { ...store, writes: 0, set: (key: string, value: string) => (counted.writes++, store.set(key, value)) };
   return counted;
 }
 
@@ -49,7 +49,7 @@ test("nothing is stored before a store is attached", async () => {
   await ticks();
   await queue.attach_(store);
   await ticks();
-  assert.equal(JSON.parse(store.get_(store.keys_()[0]!)!).m.length, 1);
+  assert.equal(JSON.parse(store.get(store.keys()[0]!)!).m.length, 1);
 });
 
 test("an emptied queue leaves nothing in storage", async () => {
@@ -60,7 +60,7 @@ test("an emptied queue leaves nothing in storage", async () => {
   await ticks();
   queue.remove_(new Set(["a"]));
   await ticks();
-  assert.deepEqual(store.keys_(), []);
+  assert.deepEqual(store.keys(), []);
 });
 
 test("the queue of a page that crashed long ago is adopted, oldest first", async () => {
@@ -76,7 +76,7 @@ test("the queue of a page that crashed long ago is adopted, oldest first", async
   next.add_(message("new"));
   assert.equal(await next.adopt_(), 1);
   assert.deepEqual(ids(next.items_), ["old", "new"]);
-  assert.equal(store.keys_().length, 1);
+  assert.equal(store.keys().length, 1);
 });
 
 test("without Web Locks, a recently active tab keeps its queue", async () => {
@@ -112,7 +112,7 @@ test("with Web Locks, the queue of a closed tab is adopted at once", async () =>
   await closed.attach_(store);
   closed.add_(message("a"));
   await ticks();
-  const [key] = store.keys_();
+  const [key] = store.keys();
   locks.release(key!);
   await ticks();
   const other = createQueue("p_", 10);
@@ -166,8 +166,8 @@ test("a closed queue writes what waits at once and never again, and lets go of i
   await queue.attach_(store);
   queue.add_(message("a"));
   queue.close_();
-  const key = store.keys_()[0]!;
-  assert.deepEqual(ids(JSON.parse(store.get_(key)!).m), ["a"]);
+  const key = store.keys()[0]!;
+  assert.deepEqual(ids(JSON.parse(store.get(key)!).m), ["a"]);
   const writes = store.writes;
   queue.add_(message("b"));
   await ticks();
@@ -195,6 +195,6 @@ test("a queue closed before its lock was granted never uses storage", async () =
   await attached;
   await ticks();
   await ticks();
-  assert.deepEqual(store.keys_(), []);
+  assert.deepEqual(store.keys(), []);
   assert.deepEqual((await window.navigator.locks.query()).held, []);
 });

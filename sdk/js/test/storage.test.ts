@@ -7,7 +7,7 @@ afterEach(removeWindow);
 
 test("local storage that works is used", () => {
   const fake = installWindow();
-  localStore()!.set_("a", "1");
+  localStore()!.set("a", "1");
   assert.equal(fake.localStorage.getItem("a"), "1");
 });
 
@@ -24,8 +24,8 @@ test("storage that starts failing later never throws into the caller", () => {
   const storage = fakeStorage();
   const store = webStore(() => (broken ? fakeStorage("read") : storage))!;
   broken = true;
-  assert.doesNotThrow(() => store.set_("a", "1"));
-  assert.equal(store.get_("a"), null);
+  assert.doesNotThrow(() => store.set("a", "1"));
+  assert.equal(store.get("a"), null);
 });
 
 test("storage that cannot even be reached counts as blocked", () => {
@@ -50,21 +50,21 @@ test("with every store blocked, memory keeps values for the page", () => {
       throw new Error("blocked");
     },
   );
-  store.set_("a", "1");
-  assert.equal(store.get_("a"), "1");
-  assert.deepEqual(store.keys_(), ["a"]);
+  store.set("a", "1");
+  assert.equal(store.get("a"), "1");
+  assert.deepEqual(store.keys(), ["a"]);
   store.remove_("a");
-  assert.equal(store.get_("a"), null);
+  assert.equal(store.get("a"), null);
 });
 
 test("cookies keep and remove values, and list none", () => {
   installWindow();
   const store = cookieStore()!;
-  store.set_("wp_aid", "a b");
-  assert.equal(store.get_("wp_aid"), "a b");
-  assert.deepEqual(store.keys_(), []);
+  store.set("wp_aid", "a b");
+  assert.equal(store.get("wp_aid"), "a b");
+  assert.deepEqual(store.keys(), []);
   store.remove_("wp_aid");
-  assert.equal(store.get_("wp_aid"), null);
+  assert.equal(store.get("wp_aid"), null);
 });
 
 test("a cookie domain lets subdomains share the value", () => {
@@ -78,7 +78,7 @@ test("a cookie domain lets subdomains share the value", () => {
       descriptor.set!.call(fake.document, text);
     },
   });
-  cookieStore(".example.com")!.set_("wp_aid", "1");
+  cookieStore(".example.com")!.set("wp_aid", "1");
   assert.match(written.at(-1)!, /;domain=\.example\.com/);
   assert.match(written.at(-1)!, /;secure/);
 });
@@ -86,8 +86,8 @@ test("a cookie domain lets subdomains share the value", () => {
 test("cookies that the browser refuses keep nothing and never throw", () => {
   installWindow({ cookies: false });
   const store = cookieStore()!;
-  store.set_("wp_aid", "1");
-  assert.equal(store.get_("wp_aid"), null);
+  store.set("wp_aid", "1");
+  assert.equal(store.get("wp_aid"), null);
 });
 
 test("without a browser there are no cookies", () => {
