@@ -162,3 +162,27 @@ def test_a_message_over_32_kb_is_refused_in_the_browser_and_reported(
         })"""
     )
     assert refused == ["Huge", {"_schema": ["message is larger than 32 KB"]}]
+
+
+def test_destroy_leaves_nothing_running(
+    page: Page, customer_site: Site, collector_api: Collector
+) -> None:
+    open_page(page, customer_site, collector_api, autoPage=True, flows=True, **FAST)
+    page.evaluate("waypost.track('Before')")
+    assert [e["type"] for e in collector_api.wait_for(2)] == ["page", "track"]
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.evaluate(
+        """() => {
+          waypost.destroy();
+          waypost.track("After");
+          history.pushState({}, "", "/after-destroy");
+          for (const event of ["online", "pagehide", "popstate"]) {
+            window.dispatchEvent(new Event(event));
+          }
+          document.dispatchEvent(new Event("visibilitychange"));
+        }"""
+    )
+    page.wait_for_timeout(1500)
+    assert requests == []
+    assert len(collector_api.events()) == 2

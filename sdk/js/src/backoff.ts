@@ -16,7 +16,7 @@ export function backoff(attempt: number, random: () => number = Math.random): nu
 export function retryAfter(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
-  const delay = Number.isNaN(seconds) ? Date.parse(header) - now : seconds * 1000;
+  const delay = isNaN(seconds) ? Date.parse(header) - now : seconds * 1000;
   // A date in the past gives a negative delay: no wait beyond the backoff's own.
-  return Number.isNaN(delay) ? undefined : Math.min(MAX_DELAY_MS, delay);
+  return isNaN(delay) ? undefined : Math.min(MAX_DELAY_MS, delay);
 }

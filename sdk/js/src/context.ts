@@ -45,7 +45,7 @@ export function contextOf(locale: string): () => Properties {
   if (win) {
     fixed.userAgent = win.navigator.userAgent;
     fixed.screen = { width: win.screen.width, height: win.screen.height, density: win.devicePixelRatio };
-    fixed.timezone = attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone, undefined);
+    fixed.timezone = attempt(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
   }
   let seen: string | undefined;
   let page: Properties = {};

@@ -13,30 +13,32 @@ export const MAX_BATCH_COUNT = 100;
 const ids = (batch: Message[]): Set<string> => new Set(batch.map((message) => message.messageId));
 
 export interface DeliveryOptions {
-  url: string;
-  writeKey: string;
-  flushAt: number;
-  flushInterval: number;
+  url_: string;
+  writeKey_: string;
+  flushAt_: number;
+  flushInterval_: number;
   /** Messages the collector stored. */
-  sent(messages: Message[]): void;
+  sent_(messages: Message[]): void;
   /** A message the collector named as invalid: it is dropped, since sending it again cannot help. */
-  rejected(message: Message, errors: unknown): void;
-  retrying(delay: number, reason: unknown): void;
+  rejected_(message: Message, errors: unknown): void;
+  retrying_(delay: number, reason: unknown): void;
 }
 
 export interface Delivery {
   /** Start sending (consent given, not opted out); stopped, messages only wait in the queue. */
-  enabled: boolean;
-  added(): void;
-  flush(force?: boolean): Promise<void>;
+  enabled_: boolean;
+  added_(): void;
+  flush_(force?: boolean): Promise<void>;
   /** The page is hidden or going away: beacon what is not already on its way. */
-  hide(): void;
+  hide_(): void;
   /** The network is back: retry now rather than at the end of the backoff. */
-  online(): void;
+  online_(): void;
+  /** For good: no timer is left, and nothing more is sent. */
+  stop_(): void;
 }
 
 export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery {
-  const { url, writeKey } = options;
+  const { url_: url, writeKey_: writeKey } = options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retryAt = 0;
   let attempt = 0;
@@ -47,30 +49,31 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
 
   const wake = (delay: number): void => {
     clearTimeout(timer);
-    timer = setTimeout(() => void delivery.flush(), delay);
+    // Stopped, a retry is not waited for: an answer may still arrive after that.
+    if (delivery.enabled_) timer = setTimeout(() => void delivery.flush_(), delay);
   };
   const settle = (batch: Message[], rejections: Rejection[]): void => {
-    queue.remove(ids(batch));
-    for (const { index, errors } of rejections) if (batch[index]) options.rejected(batch[index]!, errors);
+    queue.remove_(ids(batch));
+    for (const { index, errors } of rejections) if (batch[index]) options.rejected_(batch[index]!, errors);
     const sent = batch.filter((_, index) => !rejections.some((rejection) => rejection.index === index));
-    if (sent.length) options.sent(sent);
+    if (sent.length) options.sent_(sent);
   };
   const answered = (batch: Message[], outcome: Outcome): boolean => {
-    if (outcome.kind === "retry") {
-      const delay = Math.max(outcome.after ?? 0, backoff(attempt++));
+    if (outcome.kind_ === "retry") {
+      const delay = Math.max(outcome.after_ ?? 0, backoff(attempt++));
       retryAt = Date.now() + delay;
-      options.retrying(delay, outcome.reason);
+      options.retrying_(delay, outcome.reason_);
       wake(delay);
       return false;
     }
     attempt = 0;
-    if (outcome.kind === "invalid" && batch.length > 1) {
+    if (outcome.kind_ === "invalid" && batch.length > 1) {
       alone = batch.length;
       return true;
     }
     if (alone) alone--;
-    const errors = outcome.kind === "invalid" ? outcome.errors : undefined;
-    settle(batch, outcome.kind === "sent" ? outcome.rejected : [{ index: 0, messageId: null, errors }]);
+    const errors = outcome.kind_ === "invalid" ? outcome.errors_ : undefined;
+    settle(batch, outcome.kind_ === "sent" ? outcome.rejected_ : [{ index: 0, messageId: null, errors }]);
     return true;
   };
   const send = async (batch: Message[]): Promise<boolean> => {
@@ -82,19 +85,19 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
   };
   const drain = async (): Promise<void> => {
     for (;;) {
-      const batch = takeBatch(queue.items, alone ? 1 : MAX_BATCH_COUNT, MAX_BATCH_BYTES);
-      if (!delivery.enabled || !batch.length || !(await send(batch))) return;
+      const batch = takeBatch(queue.items_, alone ? 1 : MAX_BATCH_COUNT, MAX_BATCH_BYTES);
+      if (!delivery.enabled_ || !batch.length || !(await send(batch))) return;
     }
   };
 
   const delivery: Delivery = {
-    enabled: false,
-    added() {
-      if (!delivery.enabled || Date.now() < retryAt) return;
-      if (queue.items.length >= options.flushAt) void delivery.flush();
-      else if (!timer) wake(options.flushInterval);
+    enabled_: false,
+    added_() {
+      if (!delivery.enabled_ || Date.now() < retryAt) return;
+      if (queue.items_.length >= options.flushAt_) void delivery.flush_();
+      else if (!timer) wake(options.flushInterval_);
     },
-    flush(force) {
+    flush_(force) {
       clearTimeout(timer);
       timer = undefined;
       if (!force && Date.now() < retryAt) {
@@ -104,24 +107,28 @@ export function createDelivery(queue: Queue, options: DeliveryOptions): Delivery
       running ||= drain().finally(() => (running = undefined));
       return running;
     },
-    hide() {
-      queue.save();
-      if (!delivery.enabled) return;
+    hide_() {
+      queue.save_();
+      if (!delivery.enabled_) return;
       // While the collector is failing, a beacon may fail too and nobody would know: the
       // messages stay stored as well, for the next page (the collector drops the copies).
       const troubled = Date.now() < retryAt;
-      const waiting = queue.items.filter((message) => !inFlight.has(message.messageId));
+      const waiting = queue.items_.filter((message) => !inFlight.has(message.messageId));
       for (const batch of batches(waiting, MAX_BATCH_COUNT, MAX_KEEPALIVE_BYTES)) {
         if (!beacon(url, payload(writeKey, batch, Date.now()))) return;
         if (troubled) continue;
-        queue.remove(ids(batch));
-        options.sent(batch);
+        queue.remove_(ids(batch));
+        options.sent_(batch);
       }
     },
-    online() {
+    online_() {
       retryAt = 0;
       attempt = 0;
-      void delivery.flush();
+      void delivery.flush_();
+    },
+    stop_() {
+      delivery.enabled_ = false;
+      clearTimeout(timer);
     },
   };
   return delivery;

@@ -3,10 +3,11 @@
 // biome-ignore lint: listeners take whatever arguments their event carries.
 export type Listener = (...args: any[]) => void;
 
+/** `on` and `off` keep the names of the public calls they serve; `emit_` is shortened in the bundles. */
 export interface Emitter {
   on(event: string, listener: Listener): void;
   off(event: string, listener: Listener): void;
-  emit(event: string, ...args: unknown[]): void;
+  emit_(event: string, ...args: unknown[]): void;
 }
 
 export function createEmitter(failed: (error: unknown) => void): Emitter {
@@ -18,7 +19,7 @@ export function createEmitter(failed: (error: unknown) => void): Emitter {
     off(event, listener) {
       listeners.get(event)?.delete(listener);
     },
-    emit(event, ...args) {
+    emit_(event, ...args) {
       for (const listener of [...(listeners.get(event) ?? [])]) {
         try {
           listener(...args);

@@ -33,7 +33,9 @@ export function uuid(): string {
 }
 
 /** What `action` returns, or `otherwise` when it throws (blocked storage, odd browsers). */
-export function attempt<T>(action: () => T, otherwise: T): T {
+export function attempt<T>(action: () => T): T | undefined;
+export function attempt<T>(action: () => T, otherwise: T): T;
+export function attempt<T>(action: () => T, otherwise?: T): T | undefined {
   try {
     return action();
   } catch {
@@ -43,4 +45,4 @@ export function attempt<T>(action: () => T, otherwise: T): T {
 
 /** Parsed JSON, or undefined for anything that is not (storage another script wrote to). */
 export const parse = <T>(text: string | null | undefined): T | undefined =>
-  attempt(() => (text ? (JSON.parse(text) as T) : undefined), undefined);
+  attempt(() => (text ? (JSON.parse(text) as T) : undefined));

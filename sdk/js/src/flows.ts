@@ -24,25 +24,25 @@ export const LAUNCHERS = ["checklist", "resource_center", "hotspot"];
 const FINISHED = ["Flow Completed", "Flow Dismissed", "Survey Responded", "Survey Dismissed"];
 
 export interface FlowsOptions {
-  host: string;
-  writeKey: string;
-  assetsBase: string;
-  locale: string;
+  host_: string;
+  writeKey_: string;
+  assetsBase_: string;
+  locale_: string;
   /** The query that names this person to `GET /v1/flows`. */
-  who(): Record<string, string | undefined>;
-  sessionId(): string;
-  track(event: string, properties: Properties): void;
-  debug(message: string, detail?: unknown): void;
+  who_(): Record<string, string | undefined>;
+  sessionId_(): string;
+  track_(event: string, properties: Properties): void;
+  debug_(message: string, detail?: unknown): void;
 }
 
 export interface Flows {
   /** Fetch what is delivered now and show what is due on this page. */
-  load(): Promise<void>;
+  load_(): Promise<void>;
   /** Every track call: widgets listening for it, and `event` triggers. */
-  tracked(event: string, properties: Properties): void;
-  show(id: string): Promise<boolean>;
-  /** Remove every widget and timer (logout, opt-out). */
-  clear(): void;
+  tracked_(event: string, properties: Properties): void;
+  show_(id: string): Promise<boolean>;
+  /** Remove every widget and timer (logout, opt-out), and forget what is on its way. */
+  clear_(): void;
 }
 
 /** The add-on module that renders an experience: one per flow type, one for all surveys. */
@@ -72,19 +72,21 @@ export function createFlows(options: FlowsOptions): Flows {
   const listeners = new Set<(event: string, properties: Properties) => void>();
   let timers: ReturnType<typeof setTimeout>[] = [];
   let loading: Promise<unknown> | undefined;
+  /** Bumped by `clear_`: an answer or a widget asked for before then is not shown. */
+  let epoch = 0;
 
   const fetchDelivered = async (): Promise<DeliveredExperience[]> => {
-    const query = new URLSearchParams({ writeKey: options.writeKey, locale: options.locale });
-    const params = { ...options.who(), sessionId: options.sessionId(), url: browser()!.location.href };
+    const query = new URLSearchParams({ writeKey: options.writeKey_, locale: options.locale_ });
+    const params = { ...options.who_(), sessionId: options.sessionId_(), url: browser()!.location.href };
     for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
-    const response = await fetch(`${options.host}/v1/flows?${query}`, { credentials: "omit" });
+    const response = await fetch(`${options.host_}/v1/flows?${query}`, { credentials: "omit" });
     const answer: unknown = await response.json().catch(() => undefined);
     if (response.ok) return experiencesOf(answer);
-    options.debug(`/v1/flows: ${response.status}`, answer);
+    options.debug_(`/v1/flows: ${response.status}`, answer);
     return [];
   };
   const host = (experience: DeliveredExperience): WidgetHost => ({
-    track: options.track,
+    track: options.track_,
     onTrack(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -93,28 +95,30 @@ export function createFlows(options: FlowsOptions): Flows {
       delivered = await fetchDelivered();
       return delivered.find((other) => other.id === experience.id);
     },
-    locale: options.locale,
-    sessionId: options.sessionId(),
-    assetsBase: options.assetsBase,
-    debug: options.debug,
+    locale: options.locale_,
+    sessionId: options.sessionId_(),
+    assetsBase: options.assetsBase_,
+    debug: options.debug_,
   });
   // The app's own `show(id)` may show an experience again (a help menu opened twice).
   const present = async (experience: DeliveredExperience, again = false): Promise<boolean> => {
     const file = moduleOf(experience);
     // Surveys (nps, csat, ces) and every flow type but the launchers take the screen.
     const holds = !LAUNCHERS.includes(experience.type);
+    const asked = epoch;
     if (open.has(experience.id) || (shown.has(experience.id) && !again) || !file) return false;
     if (holds && [...open.values()].includes(true)) return !waiting.add(experience.id);
     open.set(experience.id, holds);
     shown.add(experience.id);
     try {
       // Each widget loads its stylesheet inside its own shadow root: nothing goes in the page's <head>.
-      const widget = (await import(/* @vite-ignore */ options.assetsBase + file)) as WidgetModule;
+      const widget = (await import(/* @vite-ignore */ options.assetsBase_ + file)) as WidgetModule;
+      if (asked !== epoch) return false;
       mounted.push(widget.mount(experience, host(experience)));
       return true;
     } catch (error) {
       open.delete(experience.id);
-      options.debug(`cannot show ${experience.id}`, error);
+      options.debug_(`cannot show ${experience.id}`, error);
       return false;
     }
   };
@@ -129,14 +133,17 @@ export function createFlows(options: FlowsOptions): Flows {
   };
 
   const flows: Flows = {
-    async load() {
-      delivered = await (loading = fetchDelivered());
+    async load_() {
+      const asked = epoch;
+      const answer = await (loading = fetchDelivered());
+      if (asked !== epoch) return;
+      delivered = answer;
       waiting.clear();
       timers.forEach(clearTimeout);
       timers = [];
       schedule();
     },
-    tracked(event, properties) {
+    tracked_(event, properties) {
       for (const listener of [...listeners]) listener(event, properties);
       const id = properties.flow_id ?? properties.survey_id;
       const freed = FINISHED.includes(event) && open.delete(id as string) && ![...open.values()].includes(true);
@@ -144,14 +151,15 @@ export function createFlows(options: FlowsOptions): Flows {
         if ((freed && waiting.delete(experience.id)) || onEvent(trigger(experience), event)) void present(experience);
       }
     },
-    async show(id) {
+    async show_(id) {
       // Called right after init, the first answer may not even be asked for yet: wait for it.
-      await (loading || flows.load());
+      await (loading || flows.load_());
       const experience = delivered.find((other) => other.id === id);
-      if (!experience) options.debug(`${id} is not delivered now`);
+      if (!experience) options.debug_(`${id} is not delivered now`);
       return experience ? present(experience, true) : false;
     },
-    clear() {
+    clear_() {
+      epoch++;
       timers.forEach(clearTimeout);
       timers = [];
       for (const widget of mounted.splice(0)) widget.destroy();

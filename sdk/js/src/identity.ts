@@ -1,6 +1,6 @@
 /**
  * Who is calling: the anonymous id (UUID v4), the user id with its traits and identity hash,
- * and the session. Kept in memory until `attach` is given a store (consent may come later).
+ * and the session. Kept in memory until `attach_` is given a store (consent may come later).
  */
 
 import { parse, uuid } from "./env";
@@ -19,13 +19,17 @@ export interface Person {
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 const SESSION_TOUCH_MS = 60 * 1000;
 
+/**
+ * Members ending in "_" get short names in the bundles; identify, alias and reset share their
+ * names with the public calls, which the bundle spells anyway, so shortening them costs bytes.
+ */
 export interface Identity {
-  readonly person: Person;
-  attach(store: Store, cookies?: Store): void;
+  readonly person_: Person;
+  attach_(store: Store, cookies?: Store): void;
   identify(userId: string | undefined, traits: Properties | undefined, hash?: string): void;
   alias(userId: string): void;
   reset(): void;
-  session(now: number): string;
+  session_(now: number): string;
 }
 
 export function createIdentity(prefix: string): Identity {
@@ -46,10 +50,10 @@ export function createIdentity(prefix: string): Identity {
     save();
   };
   return {
-    get person() {
+    get person_() {
       return person;
     },
-    attach(persistent, jar) {
+    attach_(persistent, jar) {
       store = persistent;
       cookies = jar;
       const stored = parse<Person>(store.get(key));
@@ -73,7 +77,7 @@ export function createIdentity(prefix: string): Identity {
       own = {};
       change({ anonymousId: uuid(), userId: undefined, traits: {}, identityHash: undefined });
     },
-    session(now) {
+    session_(now) {
       const current = person.session;
       const live = current && now - current.at < SESSION_IDLE_MS;
       // Storage is written at most once a minute per session, not on every call.

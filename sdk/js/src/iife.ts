@@ -21,8 +21,7 @@ if (win) {
   win.waypost = instance;
   if (Array.isArray(stub)) {
     for (const [method, ...args] of stub) {
-      const action = instance[method as keyof Waypost] as ((...args: unknown[]) => unknown) | undefined;
-      if (typeof action === "function") action(...args);
+      (instance[method as keyof Waypost] as ((...args: unknown[]) => unknown) | undefined)?.(...args);
     }
   }
 }

@@ -70,4 +70,10 @@ export interface Waypost {
   /** Show an experience delivered to this user now (a `manual` trigger); false when it cannot. */
   show(id: string): Promise<boolean>;
   user(): User;
+  /**
+   * Stop for good (a single-page app unmounting, say): what waits is handed to the browser to
+   * send, as when the page goes away; every listener, timer and widget of this instance is
+   * removed; every later call does nothing.
+   */
+  destroy(): void;
 }

@@ -7,7 +7,7 @@
 import type { Message } from "./batch";
 import { parse, uuid } from "./env";
 import type { Store } from "./storage";
-import { exclusively, heldLocks, holdForever, supported } from "./tabs";
+import { exclusively, heldLocks, hold, supported } from "./tabs";
 
 /** Without Web Locks, a queue untouched this long belongs to a tab that is gone. */
 export const STALE_MS = 10 * 60 * 1000;
@@ -21,18 +21,20 @@ interface Stored {
 }
 
 export interface Queue {
-  readonly items: Message[];
+  readonly items_: Message[];
   /** Add a message; returns the oldest ones dropped to stay within the size limit. */
-  add(message: Message): Message[];
-  remove(ids: Set<string>): void;
-  replace(change: (message: Message) => Message): void;
-  clear(): void;
+  add_(message: Message): Message[];
+  remove_(ids: Set<string>): void;
+  replace_(change: (message: Message) => Message): void;
+  clear_(): void;
   /** Write to storage now (the page is going away). */
-  save(): void;
+  save_(): void;
   /** Persist to `store` from now on (once this tab's lock is held, when locks exist). */
-  attach(store: Store): Promise<void>;
+  attach_(store: Store): Promise<void>;
   /** Take over the queues of tabs that are gone; returns how many messages came. */
-  adopt(): Promise<number>;
+  adopt_(): Promise<number>;
+  /** Write to storage now and never again, and let go of the queue: another tab may adopt it. */
+  close_(): void;
 }
 
 export function createQueue(prefix: string, max: number, now: () => number = Date.now): Queue {
@@ -41,11 +43,14 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
   let items: Message[] = [];
   let store: Store | undefined;
   let scheduled = false;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let release = (): void => undefined;
   const save = (): void => {
     scheduled = false;
     if (!store) return;
     if (items.length) store.set(key, JSON.stringify({ t: now(), m: items } satisfies Stored));
-    else store.remove(key);
+    else store.remove_(key);
   };
   // Saved once per task, so a loop of calls writes storage once; a long queue (the network
   // is down) at most once a second, since each write costs time in proportion to its length.
@@ -53,26 +58,27 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
     if (scheduled) return;
     scheduled = true;
     if (items.length < LONG_QUEUE) queueMicrotask(save);
-    else setTimeout(save, SAVE_LONG_EVERY_MS);
+    else timer = setTimeout(save, SAVE_LONG_EVERY_MS);
   };
   const orphaned = (other: string, found: Stored, held?: Set<string>): boolean =>
     held ? !held.has(other) : now() - found.t > STALE_MS;
   const take = (other: string, held?: Set<string>): number => {
-    const found = parse<Stored>(store!.get(other));
+    // Closed while adopting (which waits for locks), the queue has no store any more.
+    const found = parse<Stored>(store?.get(other));
     if (!found || !orphaned(other, found, held)) return 0;
     const known = new Set(items.map((message) => message.messageId));
     const fresh = found.m.filter((message) => !known.has(message.messageId));
     items = [...fresh, ...items];
     // Written at once, inside the lock, so the messages are never in no queue at all.
     save();
-    store!.remove(other);
+    store!.remove_(other);
     return fresh.length;
   };
   return {
-    get items() {
+    get items_() {
       return items;
     },
-    add(message) {
+    add_(message) {
       items.push(message);
       changed();
       const dropped: Message[] = [];
@@ -80,31 +86,33 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
       while (items.length > max) dropped.push(items.shift()!);
       return dropped;
     },
-    remove(ids) {
+    remove_(ids) {
       items = items.filter((message) => !ids.has(message.messageId));
       changed();
     },
-    replace(change) {
+    replace_(change) {
       items = items.map(change);
       changed();
     },
-    clear() {
+    clear_() {
       items = [];
       changed();
     },
-    save,
-    attach(persistent) {
+    save_: save,
+    attach_(persistent) {
       return new Promise((done) => {
         const keep = (): void => {
-          store = persistent;
-          changed();
+          if (!closed) {
+            store = persistent;
+            changed();
+          }
           done();
         };
-        if (supported()) holdForever(key, keep);
+        if (supported()) release = hold(key, keep);
         else keep();
       });
     },
-    async adopt() {
+    async adopt_() {
       if (!store) return 0;
       // Keys first, then locks: a queue listed here was saved after its tab held its lock.
       const others = store.keys().filter((other) => other.startsWith(base) && other !== key);
@@ -115,6 +123,14 @@ export function createQueue(prefix: string, max: number, now: () => number = Dat
         await exclusively(`${base}adopt`, () => void (adopted += take(other, held)));
       }
       return adopted;
+    },
+    close_() {
+      save();
+      // Left set, `scheduled` makes every later change write nothing.
+      closed = scheduled = true;
+      store = undefined;
+      clearTimeout(timer);
+      release();
     },
   };
 }

@@ -6,10 +6,14 @@
 
 import { attempt, browser } from "./env";
 
+/**
+ * Members ending in "_" get short names in the bundles; get, set and keys share their names
+ * with Map's and Object's, which the bundle spells anyway, so shortening them costs bytes.
+ */
 export interface Store {
   get(key: string): string | null;
   set(key: string, value: string): void;
-  remove(key: string): void;
+  remove_(key: string): void;
   /** Every key (cookies, which hold only the identity, have none to list). */
   keys(): string[];
 }
@@ -19,7 +23,7 @@ export function memoryStore(): Store {
   return {
     get: (key) => values.get(key) ?? null,
     set: (key, value) => void values.set(key, value),
-    remove: (key) => void values.delete(key),
+    remove_: (key) => void values.delete(key),
     keys: () => [...values.keys()],
   };
 }
@@ -36,7 +40,7 @@ export function webStore(storage: () => Storage): Store | undefined {
   return guarded({
     get: (key) => storage().getItem(key),
     set: (key, value) => storage().setItem(key, value),
-    remove: (key) => storage().removeItem(key),
+    remove_: (key) => storage().removeItem(key),
     keys: () => Object.keys(storage()),
   });
 }
@@ -58,7 +62,7 @@ export function cookieStore(domain?: string): Store | undefined {
   return doc && guarded({
     get: read,
     set: (key, value) => write(key, value, 31536000),
-    remove: (key) => write(key, "", 0),
+    remove_: (key) => write(key, "", 0),
     keys: () => [],
   });
 }
@@ -66,8 +70,8 @@ export function cookieStore(domain?: string): Store | undefined {
 function guarded(store: Store): Store {
   return {
     get: (key) => attempt(() => store.get(key), null),
-    set: (key, value) => attempt(() => store.set(key, value), undefined),
-    remove: (key) => attempt(() => store.remove(key), undefined),
+    set: (key, value) => attempt(() => store.set(key, value)),
+    remove_: (key) => attempt(() => store.remove_(key)),
     keys: () => attempt(() => store.keys(), []),
   };
 }
@@ -75,7 +79,7 @@ function guarded(store: Store): Store {
 /** The first store that works; memory when the browser blocks them all. */
 export function firstStore(...candidates: (() => Store | undefined)[]): Store {
   for (const candidate of candidates) {
-    const store = attempt(candidate, undefined);
+    const store = attempt(candidate);
     if (store) return store;
   }
   return memoryStore();

@@ -9,12 +9,15 @@ const locks = (): LockManager | undefined => browser()?.navigator.locks;
 
 export const supported = (): boolean => !!locks();
 
-/** Hold `name` until the tab goes away; `granted` runs once it is held. */
-export function holdForever(name: string, granted: () => void): void {
+/** Hold `name` until the tab goes away or the function returned is called; `granted` runs once it is held. */
+export function hold(name: string, granted: () => void): () => void {
+  let release!: () => void;
+  const released = new Promise<void>((done) => (release = done));
   void locks()?.request(name, () => {
     granted();
-    return new Promise<void>(() => undefined);
+    return released;
   });
+  return release;
 }
 
 /** The names of the locks held now by any tab of this origin. */

@@ -11,15 +11,15 @@ export interface Rejection {
 }
 
 /**
- * `sent`: stored, except the `rejected` ones the collector named as invalid;
+ * `sent`: stored, except the `rejected_` ones the collector named as invalid;
  * `invalid`: the whole request was refused as invalid (400, 413, 422);
  * `retry`: nothing was stored (network error, 408, 429, 5xx, or a key or route problem that
  * the app's owner can fix, so the messages are kept rather than thrown away).
  */
 export type Outcome =
-  | { kind: "sent"; rejected: Rejection[] }
-  | { kind: "invalid"; errors: unknown }
-  | { kind: "retry"; reason: unknown; after?: number };
+  | { kind_: "sent"; rejected_: Rejection[] }
+  | { kind_: "invalid"; errors_: unknown }
+  | { kind_: "retry"; reason_: unknown; after_?: number };
 
 const INVALID = [400, 413, 422];
 
@@ -34,10 +34,10 @@ export function payload(writeKey: string, batch: Message[], now: number): string
 export function classify(status: number, retryAfterHeader: string | null, answer: unknown, now: number): Outcome {
   if (status >= 200 && status < 300) {
     const rejected = (answer as { rejected?: Rejection[] } | undefined)?.rejected;
-    return { kind: "sent", rejected: Array.isArray(rejected) ? rejected : [] };
+    return { kind_: "sent", rejected_: Array.isArray(rejected) ? rejected : [] };
   }
-  if (INVALID.includes(status)) return { kind: "invalid", errors: answer };
-  return { kind: "retry", reason: status, after: retryAfter(retryAfterHeader, now) };
+  if (INVALID.includes(status)) return { kind_: "invalid", errors_: answer };
+  return { kind_: "retry", reason_: status, after_: retryAfter(retryAfterHeader, now) };
 }
 
 export async function post(url: string, body: string, keepalive: boolean): Promise<Outcome> {
@@ -51,7 +51,7 @@ export async function post(url: string, body: string, keepalive: boolean): Promi
       credentials: "omit",
     });
   } catch (error) {
-    return { kind: "retry", reason: error };
+    return { kind_: "retry", reason_: error };
   }
   const answer: unknown = await response.json().catch(() => undefined);
   return classify(response.status, response.headers.get("retry-after"), answer, Date.now());

@@ -110,3 +110,18 @@ test("without a browser every call is a harmless no-op", async () => {
   await waypost.flush();
   assert.deepEqual(waypost.user(), { anonymousId: "", traits: {} });
 });
+
+test("once consent is denied, flows are not asked for again, even after an opt-in", async () => {
+  const fake = installWindow();
+  const waypost = createWaypost({ writeKey: "wk_1", host: "https://collector.test" });
+  const settled = (): Promise<void> => new Promise((done) => setTimeout(done, 20));
+  await settled();
+  assert.ok(fake.fetched.some((request) => request.url.includes("/v1/flows")));
+  waypost.consent("denied");
+  const asked = fake.fetched.length;
+  waypost.identify("another-user");
+  waypost.optIn();
+  await settled();
+  assert.equal(fake.fetched.length, asked);
+  assert.equal(await waypost.show("any"), false);
+});

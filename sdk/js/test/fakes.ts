@@ -29,15 +29,40 @@ export function fakeStorage(blocked: "read" | "write" | false = false): Storage 
   }) as unknown as Storage;
 }
 
-export function fakeDocument(cookies = true): Document & { jar: Map<string, string> } {
+/** Event listeners as a browser keeps them: `removeEventListener` or an aborted `signal` removes one. */
+export interface Listeners {
+  addEventListener(type: string, listener: () => void, options?: { signal?: AbortSignal }): void;
+  removeEventListener(type: string, listener: () => void): void;
+  /** Call the listeners of `type`, as the browser does when the event happens. */
+  fire(type: string): void;
+  /** How many listeners are added and not removed. */
+  count(): number;
+}
+
+export function listeners(): Listeners {
+  const added = new Map<string, Set<() => void>>();
+  const of = (type: string): Set<() => void> => added.get(type) ?? added.set(type, new Set()).get(type)!;
+  return {
+    addEventListener(type, listener, options) {
+      if (options?.signal?.aborted) return;
+      of(type).add(listener);
+      options?.signal?.addEventListener("abort", () => of(type).delete(listener));
+    },
+    removeEventListener: (type, listener) => void of(type).delete(listener),
+    fire: (type) => [...of(type)].forEach((listener) => listener()),
+    count: () => [...added.values()].reduce((total, set) => total + set.size, 0),
+  };
+}
+
+export function fakeDocument(cookies = true): Document & Listeners & { jar: Map<string, string> } {
   const jar = new Map<string, string>();
   return {
+    ...listeners(),
     jar,
     location: { protocol: "https:" },
     referrer: "",
     title: "Test page",
     visibilityState: "visible",
-    addEventListener: () => undefined,
     get cookie() {
       return [...jar].map(([key, value]) => `${key}=${value}`).join("; ");
     },
@@ -48,12 +73,15 @@ export function fakeDocument(cookies = true): Document & { jar: Map<string, stri
       if (attributes.includes("max-age=0")) jar.delete(key);
       else jar.set(key, value);
     },
-  } as unknown as Document & { jar: Map<string, string> };
+  } as unknown as Document & Listeners & { jar: Map<string, string> };
 }
 
 export interface FakeWindow {
   localStorage: Storage;
   document: ReturnType<typeof fakeDocument>;
+  /** The window's own listeners. */
+  events: Listeners;
+  history: { pushState(...args: unknown[]): void; replaceState(...args: unknown[]): void };
   beacons: string[];
   fetched: Fetched[];
   answers: Answer[];
@@ -64,6 +92,8 @@ export function installWindow(options: { storage?: Storage; cookies?: boolean; b
   const fake: FakeWindow = {
     localStorage: options.storage ?? fakeStorage(),
     document: fakeDocument(options.cookies ?? true),
+    events: listeners(),
+    history: { pushState: () => undefined, replaceState: () => undefined },
     beacons: [],
     fetched: [],
     answers: [],
@@ -75,7 +105,7 @@ export function installWindow(options: { storage?: Storage; cookies?: boolean; b
       localStorage: fake.localStorage,
       document: fake.document,
       location,
-      history: { pushState: () => undefined, replaceState: () => undefined },
+      history: fake.history,
       navigator: {
         language: "he-IL",
         userAgent: "node",
@@ -83,8 +113,7 @@ export function installWindow(options: { storage?: Storage; cookies?: boolean; b
       },
       screen: { width: 1280, height: 800 },
       devicePixelRatio: 2,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
+      ...fake.events,
     },
     fetch: async (url: string, init: RequestInit) => {
       fake.fetched.push({ url, body: String(init.body), keepalive: !!init.keepalive });
@@ -121,6 +150,43 @@ export function installLocks(): { release(name: string): void } {
     locks,
   };
   return { release: (name) => held.get(name)?.() };
+}
+
+/**
+ * Timers counted from now on: `live` is how many were set and have neither fired nor been
+ * cleared; `wait` sleeps without counting; `restore` puts the real functions back.
+ */
+export function countTimers(): { live(): number; wait(ms: number): Promise<void>; restore(): void } {
+  const real = { setTimeout, clearTimeout, setInterval, clearInterval };
+  const live = new Set<unknown>();
+  Object.assign(globalThis, {
+    setTimeout(action: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) {
+      const id = real.setTimeout(() => {
+        live.delete(id);
+        action(...args);
+      }, delay);
+      live.add(id);
+      return id;
+    },
+    clearTimeout(id: ReturnType<typeof setTimeout> | undefined) {
+      live.delete(id);
+      real.clearTimeout(id);
+    },
+    setInterval(action: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) {
+      const id = real.setInterval(action, delay, ...args);
+      live.add(id);
+      return id;
+    },
+    clearInterval(id: ReturnType<typeof setInterval> | undefined) {
+      live.delete(id);
+      real.clearInterval(id);
+    },
+  });
+  return {
+    live: () => live.size,
+    wait: (ms) => new Promise((done) => real.setTimeout(done, ms)),
+    restore: () => void Object.assign(globalThis, real),
+  };
 }
 
 export const ticks = (): Promise<void> => new Promise((done) => setImmediate(done));

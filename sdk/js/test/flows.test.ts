@@ -32,16 +32,16 @@ const survey = (id: string, trigger: Trigger = { type: "page_load" }) => flow(id
 async function loaded(delivered: { flows?: object[]; surveys?: object[] }): Promise<Flows> {
   fake.answers.push({ status: 200, body: { flows: [], surveys: [], ...delivered } });
   const flows = createFlows({
-    host: "https://collector.test",
-    writeKey: "wk_1",
-    assetsBase: `${pathToFileURL(assets).href}/`,
-    locale: "en",
-    who: () => ({ userId: "u1" }),
-    sessionId: () => "s1",
-    track: () => undefined,
-    debug: () => undefined,
+    host_: "https://collector.test",
+    writeKey_: "wk_1",
+    assetsBase_: `${pathToFileURL(assets).href}/`,
+    locale_: "en",
+    who_: () => ({ userId: "u1" }),
+    sessionId_: () => "s1",
+    track_: () => undefined,
+    debug_: () => undefined,
   });
-  await flows.load();
+  await flows.load_();
   await imported();
   return flows;
 }
@@ -68,22 +68,22 @@ test("of two tours due together only the higher priority one shows", async () =>
 
 test("a survey due on an event waits while a tour holds the screen", async () => {
   const flows = await loaded({ flows: [flow("tour", "tour")], surveys: [survey("nps", { type: "event", event: "Saved" })] });
-  flows.tracked("Saved", {});
+  flows.tracked_("Saved", {});
   await imported();
   assert.deepEqual(mounted(), ["tour"]);
 });
 
 test("a completed tour frees the screen for the next due survey", async () => {
   const flows = await loaded({ flows: [flow("tour", "tour")], surveys: [survey("nps", { type: "event", event: "Saved" })] });
-  flows.tracked("Flow Completed", { flow_id: "tour" });
-  flows.tracked("Saved", {});
+  flows.tracked_("Flow Completed", { flow_id: "tour" });
+  flows.tracked_("Saved", {});
   await imported();
   assert.deepEqual(mounted(), ["tour", "nps"]);
 });
 
 test("a survey due on an event shows while a checklist is open", async () => {
   const flows = await loaded({ flows: [flow("list", "checklist")], surveys: [survey("nps", { type: "event", event: "Saved" })] });
-  flows.tracked("Saved", {});
+  flows.tracked_("Saved", {});
   await imported();
   assert.deepEqual(mounted(), ["list", "nps"]);
 });
@@ -92,8 +92,8 @@ test("a dismissed checklist does not free the screen a tour holds", async () => 
   const flows = await loaded({
     flows: [flow("list", "checklist", 1), flow("tour", "tour"), flow("other", "announcement", 0, { type: "event", event: "Saved" })],
   });
-  flows.tracked("Flow Dismissed", { flow_id: "list" });
-  flows.tracked("Saved", {});
+  flows.tracked_("Flow Dismissed", { flow_id: "list" });
+  flows.tracked_("Saved", {});
   await imported();
   assert.deepEqual(mounted(), ["list", "tour"]);
 });
@@ -101,15 +101,15 @@ test("a dismissed checklist does not free the screen a tour holds", async () => 
 test("an announcement due with a tour shows once the tour is completed", async () => {
   const flows = await loaded({ flows: [flow("tour", "tour", 5), flow("news", "announcement")] });
   assert.deepEqual(mounted(), ["tour"]);
-  flows.tracked("Flow Completed", { flow_id: "tour" });
+  flows.tracked_("Flow Completed", { flow_id: "tour" });
   await imported();
   assert.deepEqual(mounted(), ["tour", "news"]);
 });
 
 test("a survey due on an event while a tour holds the screen shows once the tour is dismissed", async () => {
   const flows = await loaded({ flows: [flow("tour", "tour")], surveys: [survey("nps", { type: "event", event: "Saved" })] });
-  flows.tracked("Saved", {});
-  flows.tracked("Flow Dismissed", { flow_id: "tour" });
+  flows.tracked_("Saved", {});
+  flows.tracked_("Flow Dismissed", { flow_id: "tour" });
   await imported();
   assert.deepEqual(mounted(), ["tour", "nps"]);
 });
@@ -119,24 +119,24 @@ test("experiences waiting for the screen take it one at a time, highest priority
     flows: [flow("tour", "tour", 9), flow("news", "announcement", 1)],
     surveys: [{ ...survey("nps"), priority: 5 }],
   });
-  flows.tracked("Flow Completed", { flow_id: "tour" });
+  flows.tracked_("Flow Completed", { flow_id: "tour" });
   await imported();
   assert.deepEqual(mounted(), ["tour", "nps"]);
-  flows.tracked("Survey Responded", { survey_id: "nps" });
+  flows.tracked_("Survey Responded", { survey_id: "nps" });
   await imported();
   assert.deepEqual(mounted(), ["tour", "nps", "news"]);
 });
 
 test("a finished launcher does not release what waits for the screen", async () => {
   const flows = await loaded({ flows: [flow("list", "checklist", 9), flow("tour", "tour", 5), flow("news", "announcement")] });
-  flows.tracked("Flow Dismissed", { flow_id: "list" });
+  flows.tracked_("Flow Dismissed", { flow_id: "list" });
   await imported();
   assert.deepEqual(mounted().sort(), ["list", "tour"]);
 });
 
 test("an experience that finished elsewhere does not release what waits for the screen", async () => {
   const flows = await loaded({ flows: [flow("tour", "tour", 5), flow("news", "announcement")] });
-  flows.tracked("Flow Completed", { flow_id: "some-other-tab" });
+  flows.tracked_("Flow Completed", { flow_id: "some-other-tab" });
   await imported();
   assert.deepEqual(mounted(), ["tour"]);
 });
@@ -145,19 +145,38 @@ test("a new answer forgets what waited for the screen on the last page", async (
   const flows = await loaded({ flows: [flow("tour", "tour", 5), flow("news", "announcement")] });
   const elsewhere = flow("news", "announcement", 0, { type: "page_load", url: "/elsewhere" });
   fake.answers.push({ status: 200, body: { flows: [flow("tour", "tour", 5), elsewhere], surveys: [] } });
-  await flows.load();
-  flows.tracked("Flow Completed", { flow_id: "tour" });
+  await flows.load_();
+  flows.tracked_("Flow Completed", { flow_id: "tour" });
   await imported();
   assert.deepEqual(mounted(), ["tour"]);
 });
 
 test("an experience waiting for the screen is shown once, even when it falls due again", async () => {
   const flows = await loaded({ flows: [flow("tour", "tour", 5), flow("news", "announcement", 0, { type: "event", event: "Saved" })] });
-  flows.tracked("Saved", {});
-  flows.tracked("Saved", {});
-  flows.tracked("Flow Completed", { flow_id: "tour" });
+  flows.tracked_("Saved", {});
+  flows.tracked_("Saved", {});
+  flows.tracked_("Flow Completed", { flow_id: "tour" });
   await imported();
-  flows.tracked("Flow Dismissed", { flow_id: "news" });
+  flows.tracked_("Flow Dismissed", { flow_id: "news" });
   await imported();
   assert.deepEqual(mounted(), ["tour", "news"]);
+});
+
+test("an answer still on its way when flows are cleared is not shown", async () => {
+  const flows = await loaded({});
+  fake.answers.push({ status: 200, body: { flows: [flow("tour", "tour")], surveys: [] } });
+  const loading = flows.load_();
+  flows.clear_();
+  await loading;
+  await imported();
+  assert.deepEqual(mounted(), []);
+});
+
+test("a widget still loading when flows are cleared is not mounted", async () => {
+  const flows = await loaded({});
+  fake.answers.push({ status: 200, body: { flows: [flow("tour", "tour")], surveys: [] } });
+  await flows.load_();
+  flows.clear_();
+  await imported();
+  assert.deepEqual(mounted(), []);
 });

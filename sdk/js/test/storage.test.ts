@@ -53,7 +53,7 @@ test("with every store blocked, memory keeps values for the page", () => {
   store.set("a", "1");
   assert.equal(store.get("a"), "1");
   assert.deepEqual(store.keys(), ["a"]);
-  store.remove("a");
+  store.remove_("a");
   assert.equal(store.get("a"), null);
 });
 
@@ -63,7 +63,7 @@ test("cookies keep and remove values, and list none", () => {
   store.set("wp_aid", "a b");
   assert.equal(store.get("wp_aid"), "a b");
   assert.deepEqual(store.keys(), []);
-  store.remove("wp_aid");
+  store.remove_("wp_aid");
   assert.equal(store.get("wp_aid"), null);
 });
 
