@@ -15,7 +15,7 @@ from collector.kit.db.migrate import upgrade
 from collector.kit.jobs import JobRunner
 from collector.webhooks.attempts import Delivery
 from collector.webhooks.worker import Worker
-from tests.collector.accounts.busy_accounts import endpoint, red_until_lately
+from tests.collector.analytics.accounts.busy_accounts import endpoint, red_until_lately
 from tests.collector.webhooks.conftest import Receiver
 
 WAIT_SECONDS = 10.0

@@ -15,7 +15,7 @@ from collector.analytics.surveys.service import ScoreQuery, score_rows, survey_s
 from collector.experiences import service as experiences
 from collector.projects.service import CreatedProject
 from tests import factories
-from tests.collector.surveys.conftest import answer
+from tests.collector.analytics.surveys.conftest import answer
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ from collector.analytics.flows.queries import FlowFilter
 from collector.analytics.flows.service import flow_analytics, require_checklist, stuck_persons
 from collector.kit.errors import BadRequest, NotFound
 from tests import factories
-from tests.collector.onboarding.conftest import FlowData, tracked
+from tests.collector.analytics.flows.conftest import FlowData, tracked
 
 NOV_1, NOV_15 = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 15, tzinfo=UTC)
 

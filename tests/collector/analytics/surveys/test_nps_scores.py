@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from collector.analytics.surveys.queries import AnswerFilter, Segment
 from collector.analytics.surveys.service import ScoreQuery, survey_scores
 from collector.kit.errors import NotFound
-from tests.collector.surveys.conftest import NOVEMBER, SurveyData
+from tests.collector.analytics.surveys.conftest import NOVEMBER, SurveyData
 
 
 def scores(

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from collector.projects.service import CreatedProject
 from tests import factories
-from tests.collector.accounts.conftest import END, AccountData, health_of
+from tests.collector.analytics.accounts.conftest import END, AccountData, health_of
 
 WINDOW = {"to": END.isoformat()}
 

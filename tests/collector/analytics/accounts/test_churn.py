@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 from collector.analytics.accounts.churn import account_churn
 from collector.projects.service import CreatedProject
 from tests import factories
-from tests.collector.accounts.conftest import group
+from tests.collector.analytics.accounts.conftest import group
 
 START, END = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 15, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests import factories
-from tests.collector.surveys.conftest import SurveyData
+from tests.collector.analytics.surveys.conftest import SurveyData
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-15"}
 

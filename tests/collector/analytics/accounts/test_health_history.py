@@ -23,7 +23,7 @@ from collector.kit.db.models import (
 )
 from collector.projects.service import CreatedProject
 from tests import factories
-from tests.collector.accounts.busy_accounts import GREEN_AT, busy_accounts
+from tests.collector.analytics.accounts.busy_accounts import GREEN_AT, busy_accounts
 
 RED_AT = datetime(2027, 2, 1, tzinfo=UTC)
 BEFORE_HISTORY = "0009_rate_buckets_unlogged"

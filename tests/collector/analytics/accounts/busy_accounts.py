@@ -14,7 +14,7 @@ from collector.analytics.accounts.health_changes import evaluate_project
 from collector.projects.service import CreatedProject
 from collector.webhooks.service import create_endpoint
 from tests import factories
-from tests.collector.accounts.conftest import days, group, tracked_on
+from tests.collector.analytics.accounts.conftest import days, group, tracked_on
 
 GREEN_AT = datetime(2026, 12, 1, tzinfo=UTC)
 NOWHERE = "http://127.0.0.1:9/hooks"

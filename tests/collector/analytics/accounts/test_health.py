@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from collector.analytics.accounts.health import accounts_health
-from tests.collector.accounts.conftest import END, AccountData
+from tests.collector.analytics.accounts.conftest import END, AccountData
 
 
 def by_group(engine: Engine, data: AccountData, **window: datetime) -> dict[str, dict]:  # type: ignore[type-arg]

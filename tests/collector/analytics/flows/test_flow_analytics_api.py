@@ -9,7 +9,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from tests import factories
-from tests.collector.onboarding.conftest import FlowData
+from tests.collector.analytics.flows.conftest import FlowData
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-15"}
 

@@ -27,8 +27,8 @@ from starlette.testclient import TestClient
 from collector.analytics.accounts.health_changes import evaluate_project
 from collector.projects.service import CreatedProject
 from tests import factories
-from tests.collector.accounts.busy_accounts import GREEN_AT, busy_accounts
-from tests.collector.accounts.conftest import group, tracked_on
+from tests.collector.analytics.accounts.busy_accounts import GREEN_AT, busy_accounts
+from tests.collector.analytics.accounts.conftest import group, tracked_on
 
 TO = "2026-11-26T00:00:00Z"
 RED_AT = datetime(2027, 2, 1, tzinfo=UTC)

@@ -37,7 +37,7 @@ from collector.kit.settings import Settings
 from collector.projects.service import CreatedProject, update_settings
 from collector.webhooks.service import create_endpoint
 from tests import factories
-from tests.collector.accounts.busy_accounts import (
+from tests.collector.analytics.accounts.busy_accounts import (
     GREEN_AT,
     NOWHERE,
     busy_accounts,
