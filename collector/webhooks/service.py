@@ -202,7 +202,7 @@ def list_messages(
     where: dict[str, Any],
     cursor: str | None,
     limit: int,
-) -> Page:
+) -> Page[dict[str, Any]]:
     """The delivery log, oldest first; ``where`` narrows it by endpoint, type or status."""
     conditions = [messages.c.project_id == project_id]
     conditions += [messages.c[name] == value for name, value in where.items()]
@@ -231,7 +231,7 @@ def _message_row_id(connection: Connection, project_id: uuid.UUID, webhook_id: s
 
 def list_attempts(
     engine: Engine, project_id: uuid.UUID, webhook_id: str, *, cursor: str | None, limit: int
-) -> Page:
+) -> Page[dict[str, Any]]:
     """Every try at delivering one message, oldest first."""
     with read_transaction(engine) as connection:
         row_id = _message_row_id(connection, project_id, webhook_id)

@@ -8,6 +8,7 @@ shape; other rows as stored, without internal row ids.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ _events = table_of(Event)
 _HIDDEN = frozenset({"id", "project_id", "person_id"})
 
 
-def _rows(table: Table, person_id: uuid.UUID, connection: Any) -> list[dict[str, Any]]:
+def _rows(table: Table, person_id: uuid.UUID, connection: Any) -> Sequence[Mapping[str, Any]]:
     statement = select(table).where(table.c.person_id == person_id).order_by(table.c.id)
     if table is _events:
         return [exported(row) for row in connection.execute(statement)]
@@ -42,7 +43,7 @@ def export_person(engine: Engine, project_id: uuid.UUID, key: str, now: datetime
         person_id = resolve_person_id(connection, project_id, key)
         if person_id is None:
             raise NotFound(f"no person with id {key!r} in this project")
-        tables = {
+        tables: dict[str, Sequence[Mapping[str, Any]]] = {
             str(table.name): _rows(table, person_id, connection)
             for table in PERSON_TABLES
             if table.name != "identities"
