@@ -55,8 +55,12 @@ class TextsQuerySchema(PageQuerySchema, AnalysisRangeSchema):
 
 
 class FiguresSchema(Schema):
-    n = fields.Integer(metadata={"description": "answers counted: one per person (and dimension)"})
-    low_sample = fields.Boolean(metadata={"description": "n < 30: too few to read a trend in"})
+    n = fields.Integer(
+        metadata={"description": "answers counted: one per person (and dimension)"}, required=True
+    )
+    low_sample = fields.Boolean(
+        metadata={"description": "n < 30: too few to read a trend in"}, required=True
+    )
     nps = fields.Dict(
         allow_none=True,
         metadata={"description": "score, ci95, promoters, passives, detractors, shares"},
@@ -73,39 +77,45 @@ class FiguresSchema(Schema):
 
 
 class PeriodFiguresSchema(FiguresSchema):
-    period = fields.String(metadata={"description": "first day of the period, in tz"})
-    start = fields.DateTime()
+    period = fields.String(
+        metadata={"description": "first day of the period, in tz"}, required=True
+    )
+    start = fields.DateTime(required=True)
 
 
 class SegmentFiguresSchema(FiguresSchema):
-    value = fields.String(allow_none=True)
+    value = fields.String(allow_none=True, required=True)
 
 
 class ScoresSchema(FiguresSchema):
-    survey_id = fields.UUID()
-    type = fields.String()
-    scale = fields.Dict()
-    from_ = fields.DateTime(data_key="from", allow_none=True)
-    to = fields.DateTime(allow_none=True)
-    tz = fields.String()
-    response_rate = fields.Dict(metadata={"description": "shown, responded (persons), rate"})
-    excluded = fields.Dict(metadata={"description": "answers left out: ineligible, other_scale"})
+    survey_id = fields.UUID(required=True)
+    type = fields.String(required=True)
+    scale = fields.Dict(required=True)
+    from_ = fields.DateTime(data_key="from", allow_none=True, required=True)
+    to = fields.DateTime(allow_none=True, required=True)
+    tz = fields.String(required=True)
+    response_rate = fields.Dict(
+        metadata={"description": "shown, responded (persons), rate"}, required=True
+    )
+    excluded = fields.Dict(
+        metadata={"description": "answers left out: ineligible, other_scale"}, required=True
+    )
     trend = fields.List(fields.Nested(PeriodFiguresSchema))
     segments = fields.List(fields.Nested(SegmentFiguresSchema))
 
 
 class TextAnswerSchema(Schema):
-    id = fields.Integer()
-    person_id = fields.UUID()
-    user_id = fields.String(allow_none=True)
-    dimension = fields.String(allow_none=True)
-    score = fields.Integer()
-    text = fields.String()
-    eligible = fields.Boolean()
-    responded_at = fields.DateTime()
+    id = fields.Integer(required=True)
+    person_id = fields.UUID(required=True)
+    user_id = fields.String(allow_none=True, required=True)
+    dimension = fields.String(allow_none=True, required=True)
+    score = fields.Integer(required=True)
+    text = fields.String(required=True)
+    eligible = fields.Boolean(required=True)
+    responded_at = fields.DateTime(required=True)
 
 
 class TextAnswerPageSchema(Schema):
-    data = fields.List(fields.Nested(TextAnswerSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(TextAnswerSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
