@@ -37,6 +37,42 @@ class ChurnQuerySchema(AnalysisRangeSchema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 
+class HealthFrequencySchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "0-1"})
+    active_days = fields.Integer(required=True)
+    window_days = fields.Integer(required=True)
+
+
+class HealthBreadthSchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "0-1"})
+    active_users = fields.Integer(required=True)
+    members = fields.Integer(required=True)
+    seats = fields.Float(allow_none=True, required=True)
+
+
+class HealthDepthSchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "0-1"})
+    features_used = fields.Integer(required=True)
+    key_features = fields.Integer(required=True)
+
+
+class HealthSentimentSchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "0-1"})
+    nps = fields.Float(allow_none=True, required=True)
+    nps_answers = fields.Integer(required=True)
+    csat_satisfied_share = fields.Float(allow_none=True, required=True)
+    csat_answers = fields.Integer(required=True)
+
+
+class HealthComponentsSchema(Schema):
+    """Each component's value (0-1, null when it cannot be known) and its inputs."""
+
+    frequency = fields.Nested(HealthFrequencySchema, required=True)
+    breadth = fields.Nested(HealthBreadthSchema, required=True)
+    depth = fields.Nested(HealthDepthSchema, required=True)
+    sentiment = fields.Nested(HealthSentimentSchema, required=True)
+
+
 class AccountHealthSchema(Schema):
     account_id = fields.UUID(required=True)
     group_id = fields.String(required=True)
@@ -45,12 +81,7 @@ class AccountHealthSchema(Schema):
     status = fields.String(
         allow_none=True, metadata={"description": "green, yellow or red"}, required=True
     )
-    components = fields.Dict(
-        keys=fields.String(),
-        values=fields.Dict(),
-        metadata={"description": "frequency, breadth, depth, sentiment: value 0-1 and inputs"},
-        required=True,
-    )
+    components = fields.Nested(HealthComponentsSchema, required=True)
 
 
 class HealthPageSchema(Schema):
@@ -140,7 +171,7 @@ class AccountCurrentHealthSchema(Schema):
     status = fields.String(
         allow_none=True, metadata={"description": "green, yellow or red"}, required=True
     )
-    components = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)
+    components = fields.Nested(HealthComponentsSchema, required=True)
     from_ = fields.DateTime(data_key="from", required=True)
     to = fields.DateTime(required=True)
 
