@@ -21,6 +21,7 @@ from collector.kit.http.answers import Answer
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.state import engine_of, settings_of
+from collector.projects.results import ProjectDetail
 from collector.projects.schemas import (
     ApiKeyListSchema,
     KeyRotationSchema,
@@ -46,19 +47,19 @@ _keys_list = Answer(ApiKeyListSchema)
 _rotated = Answer(RotatedKeysSchema)
 
 
-def _details(engine: Engine, project_id: uuid.UUID) -> dict[str, Any]:
+def _details(engine: Engine, project_id: uuid.UUID) -> ProjectDetail:
     with read_transaction(engine) as connection:
         return project_details(connection, project_id)
 
 
 def _update_settings(
     engine: Engine, project_id: uuid.UUID, changes: dict[str, Any]
-) -> dict[str, Any]:
+) -> ProjectDetail:
     with write_transaction(engine) as connection:
         return update_settings(connection, project_id, changes)
 
 
-def _for_caller(request: Request, details: dict[str, Any]) -> dict[str, Any]:
+def _for_caller(request: Request, details: ProjectDetail) -> ProjectDetail:
     """Keep the identity secret on servers: a dashboard session is a browser, a key is not."""
     if bearer_token(request) is None:
         details.pop("identity_secret", None)
