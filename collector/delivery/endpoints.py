@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from collector.delivery import threads
+from collector.delivery.results import Delivery
 from collector.delivery.schemas import (
     DeliveryQuerySchema,
     DeliverySchema,
@@ -48,7 +49,7 @@ async def flows(request: Request) -> Response:
     key = basic_auth_username(request) or params.get("writeKey")
     engine = engine_of(request)
 
-    def answer() -> dict[str, object]:
+    def answer() -> Delivery:
         return deliver(engine, key, query, datetime.now(UTC))
 
     # The fast path: the answer goes out as built, not through _delivered.render.

@@ -20,6 +20,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 from collector.delivery import key_projects, loading, repository, resource_center
 from collector.delivery.live import Live, LiveCache
 from collector.delivery.loading import Loaded, State
+from collector.delivery.results import Delivery, EligibilityReport, Explained, FlowProgress
 from collector.identity.repository import resolve_person_id
 from collector.kit.auth.guards import INVALID_KEY_MESSAGE
 from collector.kit.auth.identity import is_valid_identity_hash
@@ -51,7 +52,7 @@ class DeliveryQuery:
         return PageFacts(url=self.url, locale=self.locale, session_id=self.session_id)
 
 
-def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime) -> dict[str, Any]:
+def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime) -> Delivery:
     """The live flows and surveys this person is eligible for now, in their locale.
 
     ``key`` is the write key the request came with: ``InvalidKey`` unless it is valid.
@@ -80,14 +81,10 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
     sampling_key = _sampling_key(loaded, asked_with)
     decisions = _decide(live, loaded, sampling_key, query.page, project_id=project_id, now=now)
     eligible = [candidate for candidate, decision in decisions if decision.eligible]
-    answer = {
-        kind + "s": [
-            _delivered(live, loaded, candidate, query.locale)
-            for candidate in eligible
-            if candidate.kind == kind
-        ]
-        for kind in ("flow", "survey")
-    }
+    answer = Delivery(
+        flows=[_delivered(live, loaded, c, query.locale) for c in eligible if c.kind == "flow"],
+        surveys=[_delivered(live, loaded, c, query.locale) for c in eligible if c.kind == "survey"],
+    )
     centers = [flow for flow in answer["flows"] if flow["type"] == LAUNCHER_TYPE]
     if centers:
         listed = resource_center.listings(live, loaded, decisions, query.locale, now)
@@ -98,7 +95,7 @@ def deliver(engine: Engine, key: str | None, query: DeliveryQuery, now: datetime
 
 def explain(
     engine: Engine, project_id: uuid.UUID, person_key: str, page: PageFacts, now: datetime
-) -> dict[str, Any]:
+) -> EligibilityReport:
     """Every live experience with the decision for this person and its reason."""
     not_found = NotFound(f"no person with id {person_key!r} in this project")
     with read_transaction(engine) as connection:
@@ -258,7 +255,7 @@ def _delivered(
     return delivered
 
 
-def _progress(state: State | None) -> dict[str, Any] | None:
+def _progress(state: State | None) -> FlowProgress | None:
     if state is None:
         return None
     return {
@@ -268,7 +265,7 @@ def _progress(state: State | None) -> dict[str, Any] | None:
     }
 
 
-def _explained(live: Live, candidate: Candidate, decision: Decision) -> dict[str, Any]:
+def _explained(live: Live, candidate: Candidate, decision: Decision) -> Explained:
     experience = live.experiences[candidate.id]
     return {
         "id": experience.id,
