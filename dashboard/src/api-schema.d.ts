@@ -3609,10 +3609,10 @@ export interface components {
       previousId: string;
     };
     Delivery: {
-      flows?: {
+      flows: {
           [key: string]: unknown;
         }[];
-      surveys?: {
+      surveys: {
           [key: string]: unknown;
         }[];
     };
@@ -4701,32 +4701,32 @@ export interface components {
     };
     Decision: {
       /** Format: uuid */
-      id?: string;
-      kind?: string;
-      type?: string;
-      name?: string;
-      eligible?: boolean;
-      reason?: string | null;
-      rule?: {
+      id: string;
+      kind: string;
+      type: string;
+      name: string;
+      eligible: boolean;
+      reason: string | null;
+      rule: {
         [key: string]: unknown;
       } | null;
       /** Format: date-time */
-      until?: string | null;
+      until: string | null;
     };
     EligibilityReport: {
       /** Format: uuid */
-      person_id?: string;
-      experiences?: components["schemas"]["Decision"][];
+      person_id: string;
+      experiences: components["schemas"]["Decision"][];
     };
     Erasure: {
-      erased?: boolean;
+      erased: boolean;
       /** @description how many linked ids the person had */
-      ids?: number;
+      ids: number;
       /** @description rows deleted, per table */
-      rows?: {
+      rows: {
         [key: string]: number;
       };
-      suppressed?: boolean;
+      suppressed: boolean;
     };
     Identity: {
       id: string;
