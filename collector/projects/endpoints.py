@@ -21,7 +21,7 @@ from collector.kit.http.answers import Answer
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.state import engine_of, settings_of
-from collector.projects.results import ProjectDetail
+from collector.projects.results import ProjectDetail, RotatedKeys
 from collector.projects.schemas import (
     ApiKeyListSchema,
     KeyRotationSchema,
@@ -93,16 +93,18 @@ def _caller(engine: Engine, request: Request) -> Caller:
 
 def _rotate(
     engine: Engine, caller: Caller, kinds: tuple[KeyKind, ...], grace: timedelta
-) -> dict[str, Any]:
+) -> RotatedKeys:
     now = datetime.now(UTC)
     with write_transaction(engine) as connection:
         new_keys = rotate_project_keys(
             connection, caller.project_id, kinds, now=now, grace=grace, actor=caller.actor
         )
-    return {
-        **{f"{kind}_key": key for kind, key in new_keys.items()},
-        "old_keys_expire_at": now + grace,
-    }
+    rotated: RotatedKeys = {"old_keys_expire_at": now + grace}
+    if "write" in new_keys:
+        rotated["write_key"] = new_keys["write"]
+    if "secret" in new_keys:
+        rotated["secret_key"] = new_keys["secret"]
+    return rotated
 
 
 async def keys(request: Request) -> Response:

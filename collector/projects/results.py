@@ -15,3 +15,11 @@ class ProjectDetail(TypedDict):
     defaults: dict[str, Any]
     identity_secret: NotRequired[str]
     """Left out of what a browser is answered."""
+
+
+class RotatedKeys(TypedDict):
+    """The new keys, shown this once: only those of the kinds rotated."""
+
+    write_key: NotRequired[str]
+    secret_key: NotRequired[str]
+    old_keys_expire_at: datetime

@@ -4784,19 +4784,19 @@ export interface components {
     };
     AuditEntry: {
       /** @description prefix of the key that made the change */
-      actor?: string;
-      action?: string;
-      target?: string | null;
-      details?: {
+      actor: string;
+      action: string;
+      target: string | null;
+      details: {
         [key: string]: unknown;
       };
       /** Format: date-time */
-      at?: string;
+      at: string;
     };
     AuditPage: {
       data: components["schemas"]["AuditEntry"][];
       has_more: boolean;
-      next_cursor?: string | null;
+      next_cursor: string | null;
     };
     RateLimits: {
       write_key?: number | null;
