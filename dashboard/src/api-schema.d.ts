@@ -3462,9 +3462,9 @@ export interface components {
       writeKey?: string | null;
     };
     IngestResult: {
-      success?: boolean;
-      accepted?: number;
-      rejected?: {
+      success: boolean;
+      accepted: number;
+      rejected: {
           [key: string]: unknown;
         }[];
       /** @description past a thousand rejections */
