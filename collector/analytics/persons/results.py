@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
@@ -25,3 +26,19 @@ class PersonDetail(TypedDict):
     accounts: list[AccountRef]
     createdAt: datetime
     updatedAt: datetime
+
+
+Rows = Sequence[Mapping[str, Any]]
+"""A table's rows of the person, as stored but for the ids that only mean something here."""
+
+
+class PersonExport(TypedDict):
+    exported_at: datetime
+    person: PersonDetail
+    events: Rows
+    survey_responses: Rows
+    experience_states: Rows
+    impressions: Rows
+    person_event_days: Rows
+    account_members: Rows
+    webhook_messages: Rows
