@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Row, select
 
 from collector.analytics.accounts import queries
 from collector.analytics.accounts.health_scoring import (
@@ -140,7 +140,7 @@ def accounts_health(
     return scored, shown_settings
 
 
-def _scored(row: Any, health: Health) -> AccountHealth:
+def _scored(row: Row[Any], health: Health) -> AccountHealth:
     return AccountHealth(
         account_id=row.id,
         group_id=row.group_id,
