@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from marshmallow import Schema, ValidationError
@@ -121,11 +121,14 @@ async def funnel_persons(request: Request) -> Response:
     return _persons_page.render(page)
 
 
+Figures = TypeVar("Figures")
+
+
 def _analysis(
     body: JsonBody,
     answered: Answer,
-    run: Callable[[Any, dict[str, Any], uuid.UUID, datetime], dict[str, Any]],
-    table: Callable[[dict[str, Any]], tuple[tuple[str, ...], list[dict[str, Any]]]],
+    run: Callable[[Any, dict[str, Any], uuid.UUID, datetime], Figures],
+    table: Callable[[Figures], tuple[tuple[str, ...], list[dict[str, Any]]]],
     filename: str,
 ) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, Row
 from collector.analytics.definitions import Funnel
 from collector.analytics.queries.funnel import figures, persons_at_step
 from collector.analytics.reading import analysis_transaction
+from collector.analytics.results import FunnelFigures, FunnelPerson, FunnelPersonsPage, FunnelStep
 from collector.kit.errors import BadRequest
 
 FUNNEL_COLUMNS = (
@@ -31,14 +32,14 @@ FUNNEL_COLUMNS = (
 EXPORT_BATCH = 1000
 
 
-def run_funnel(engine: Engine, funnel: Funnel) -> dict[str, Any]:
+def run_funnel(engine: Engine, funnel: Funnel) -> FunnelFigures:
     """``{"steps": [...], "breakdown": {value: [...]}}`` (breakdown only when asked)."""
     with analysis_transaction(engine) as connection:
         rows = connection.execute(figures(funnel)).all()
     groups: dict[tuple[int, str], dict[int, Row[Any]]] = defaultdict(dict)
     for row in rows:
         groups[(row.level, row.breakdown)][row.step] = row
-    answer: dict[str, Any] = {"steps": _steps(funnel, groups[(0, "")])}
+    answer: FunnelFigures = {"steps": _steps(funnel, groups[(0, "")])}
     if funnel.breakdown is not None:
         values = [value for level, value in groups if level == 1]
         values.sort(key=lambda value: (-_first(groups[(1, value)]), value))
@@ -58,9 +59,9 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def _steps(funnel: Funnel, rows: dict[int, Row[Any]]) -> list[dict[str, Any]]:
+def _steps(funnel: Funnel, rows: dict[int, Row[Any]]) -> list[FunnelStep]:
     counts = [rows[step].persons if step in rows else 0 for step in range(1, funnel.size + 1)]
-    answer = []
+    answer: list[FunnelStep] = []
     for index, match in enumerate(funnel.steps):
         row = rows.get(index + 1)
         previous = counts[index - 1] if index else counts[0]
@@ -79,9 +80,12 @@ def _steps(funnel: Funnel, rows: dict[int, Row[Any]]) -> list[dict[str, Any]]:
     return answer
 
 
-def funnel_table(answer: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def funnel_table(answer: FunnelFigures) -> Iterator[dict[str, Any]]:
     """The answer as rows for CSV: everyone first (breakdown empty), then each value."""
-    groups = [("", answer["steps"]), *answer.get("breakdown", {}).items()]
+    groups: list[tuple[str, list[FunnelStep]]] = [
+        ("", answer["steps"]),
+        *answer.get("breakdown", {}).items(),
+    ]
     for value, steps in groups:
         for number, step in enumerate(steps, start=1):
             yield {"breakdown": value, "step": number, **step}
@@ -92,7 +96,7 @@ def persons_columns(funnel: Funnel) -> tuple[str, ...]:
     return ("person_id", "user_id", "breakdown", *steps)
 
 
-def _person(funnel: Funnel, row: Row[Any]) -> dict[str, Any]:
+def _person(funnel: Funnel, row: Row[Any]) -> FunnelPerson:
     times: Sequence[datetime | None] = row[3:]
     return {
         "person_id": row.person_id,
@@ -102,7 +106,7 @@ def _person(funnel: Funnel, row: Row[Any]) -> dict[str, Any]:
     }
 
 
-def person_row(funnel: Funnel, person: dict[str, Any]) -> dict[str, Any]:
+def person_row(funnel: Funnel, person: FunnelPerson) -> dict[str, Any]:
     """A person of the list as a CSV row: one column per step time."""
     times = dict(zip(persons_columns(funnel)[3:], person["step_times"], strict=True))
     return {**person, **times}
@@ -132,7 +136,7 @@ def persons_page(
     breakdown: str | None,
     cursor: str | None,
     limit: int,
-) -> dict[str, Any]:
+) -> FunnelPersonsPage:
     """A page of the persons who reached ``step`` (and, if ``dropped``, went no further)."""
     statement = persons_at_step(
         funnel,

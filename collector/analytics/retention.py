@@ -14,6 +14,7 @@ from collector.analytics.definitions import Retention
 from collector.analytics.params import event_match, time_range
 from collector.analytics.queries.retention import triangle
 from collector.analytics.reading import analysis_transaction
+from collector.analytics.results import RetentionCohort, RetentionFigures
 
 
 def question(params: Mapping[str, Any], project_id: uuid.UUID, now: datetime) -> Retention:
@@ -31,7 +32,7 @@ def question(params: Mapping[str, Any], project_id: uuid.UUID, now: datetime) ->
 
 def run(
     engine: Engine, params: Mapping[str, Any], project_id: uuid.UUID, now: datetime
-) -> dict[str, Any]:
+) -> RetentionFigures:
     """The triangle: per cohort its size and, per period since, who returned (null for
     periods that had not begun by the end of the range)."""
     asked = question(params, project_id, now)
@@ -41,7 +42,7 @@ def run(
     with analysis_transaction(engine) as connection:
         rows = connection.execute(triangle(asked, edges, cohorts)).all()
     counts = {(row.cohort, row.offset): row.persons for row in rows}
-    answer = []
+    answer: list[RetentionCohort] = []
     for index in range(cohorts):
         size = counts.get((index, -1), 0)
         returned = [
@@ -60,7 +61,7 @@ def run(
     return {"interval": asked.interval, "periods": asked.periods, "cohorts": answer}
 
 
-def table(answer: dict[str, Any]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+def table(answer: RetentionFigures) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
     """One row per cohort: its size, then the persons returning in each period."""
     periods = [f"period_{offset}" for offset in range(answer["periods"])]
     rows = [

@@ -34,16 +34,20 @@ class SavedFunnelBodySchema(StrictSchema):
 
 
 class SavedFunnelSchema(Schema):
-    id = fields.UUID()
-    name = fields.String()
-    definition = fields.Dict(metadata={"description": "as it was saved"})
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    definition = fields.Dict(metadata={"description": "as it was saved"}, required=True)
     created_by = fields.String(
-        allow_none=True, metadata={"description": "key prefix or dashboard user's email"}
+        allow_none=True,
+        metadata={"description": "key prefix or dashboard user's email"},
+        required=True,
     )
-    updated_by = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    updated_by = fields.String(allow_none=True, required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
 
 
 class SavedFunnelListSchema(Schema):
-    data = fields.List(fields.Nested(SavedFunnelSchema), metadata={"description": "by name"})
+    data = fields.List(
+        fields.Nested(SavedFunnelSchema), metadata={"description": "by name"}, required=True
+    )

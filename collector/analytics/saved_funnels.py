@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from collector.analytics.results import SavedFunnel as SavedFunnelResult
 from collector.analytics.saved_funnel_schemas import SavedFunnelBodySchema
 from collector.kit.db.engine import read_transaction, write_transaction
 from collector.kit.db.models import SavedFunnel, table_of
@@ -51,8 +52,16 @@ def _duplicate(name: str) -> Conflict:
     )
 
 
-def _shown(row: Row[Any]) -> dict[str, Any]:
-    return {column.name: getattr(row, column.name) for column in _SHOWN}
+def _shown(row: Row[Any]) -> SavedFunnelResult:
+    return SavedFunnelResult(
+        id=row.id,
+        name=row.name,
+        definition=row.definition,
+        created_by=row.created_by,
+        updated_by=row.updated_by,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 def _one(connection: Connection, project_id: uuid.UUID, funnel_id: uuid.UUID) -> Row[Any]:
@@ -75,7 +84,7 @@ def _check_room(connection: Connection, project_id: uuid.UUID) -> None:
         )
 
 
-def list_funnels(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]]:
+def list_funnels(engine: Engine, project_id: uuid.UUID) -> list[SavedFunnelResult]:
     with read_transaction(engine) as connection:
         rows = connection.execute(
             select(*_SHOWN)
@@ -85,14 +94,14 @@ def list_funnels(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]]:
         return [_shown(row) for row in rows]
 
 
-def get_funnel(engine: Engine, project_id: uuid.UUID, funnel_id: uuid.UUID) -> dict[str, Any]:
+def get_funnel(engine: Engine, project_id: uuid.UUID, funnel_id: uuid.UUID) -> SavedFunnelResult:
     with read_transaction(engine) as connection:
         return _shown(_one(connection, project_id, funnel_id))
 
 
 def create_funnel(
     engine: Engine, project_id: uuid.UUID, body: Any, *, actor: str | None, now: datetime
-) -> dict[str, Any]:
+) -> SavedFunnelResult:
     """Save a funnel; a name the project already uses is a conflict (409 naming ``name``)."""
     loaded = _load(body)
     row = {
@@ -121,7 +130,7 @@ def replace_funnel(
     *,
     actor: str | None,
     now: datetime,
-) -> dict[str, Any]:
+) -> SavedFunnelResult:
     """Give a saved funnel a new name and definition (both, as ``PUT`` replaces)."""
     loaded = _load(body)
     try:

@@ -168,17 +168,23 @@ class RetentionSchema(AnalysisSchema):
 
 
 class FunnelStepSchema(Schema):
-    event = fields.String()
-    persons = fields.Integer()
-    dropped = fields.Integer(metadata={"description": "reached this step and not the next"})
-    conversion_from_first = fields.Float(metadata={"description": "a fraction, 0 to 1"})
-    conversion_from_previous = fields.Float(metadata={"description": "a fraction, 0 to 1"})
-    median_seconds_from_previous = fields.Float(allow_none=True)
-    average_seconds_from_previous = fields.Float(allow_none=True)
+    event = fields.String(required=True)
+    persons = fields.Integer(required=True)
+    dropped = fields.Integer(
+        metadata={"description": "reached this step and not the next"}, required=True
+    )
+    conversion_from_first = fields.Float(
+        metadata={"description": "a fraction, 0 to 1"}, required=True
+    )
+    conversion_from_previous = fields.Float(
+        metadata={"description": "a fraction, 0 to 1"}, required=True
+    )
+    median_seconds_from_previous = fields.Float(allow_none=True, required=True)
+    average_seconds_from_previous = fields.Float(allow_none=True, required=True)
 
 
 class FunnelAnswerSchema(Schema):
-    steps = fields.List(fields.Nested(FunnelStepSchema))
+    steps = fields.List(fields.Nested(FunnelStepSchema), required=True)
     breakdown = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.Nested(FunnelStepSchema)),
@@ -187,67 +193,76 @@ class FunnelAnswerSchema(Schema):
 
 
 class FunnelPersonSchema(Schema):
-    person_id = fields.UUID()
-    user_id = fields.String(allow_none=True)
-    breakdown = fields.String(allow_none=True)
+    person_id = fields.UUID(required=True)
+    user_id = fields.String(allow_none=True, required=True)
+    breakdown = fields.String(allow_none=True, required=True)
     step_times = fields.List(
         fields.DateTime(allow_none=True),
         metadata={"description": "when the attributed attempt reached each step"},
+        required=True,
     )
 
 
 class FunnelPersonsPageSchema(Schema):
-    data = fields.List(fields.Nested(FunnelPersonSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(FunnelPersonSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
 
 
 class WithinSchema(Schema):
-    eligible = fields.Integer(metadata={"description": "started at least N days before to"})
-    reached = fields.Integer()
-    share = fields.Float(allow_none=True)
+    eligible = fields.Integer(
+        metadata={"description": "started at least N days before to"}, required=True
+    )
+    reached = fields.Integer(required=True)
+    share = fields.Float(allow_none=True, required=True)
 
 
 class ValueFiguresSchema(Schema):
-    persons_started = fields.Integer()
-    persons_reached_value = fields.Integer()
-    median_seconds = fields.Float(allow_none=True)
-    p90_seconds = fields.Float(allow_none=True)
-    average_seconds = fields.Float(allow_none=True)
+    persons_started = fields.Integer(required=True)
+    persons_reached_value = fields.Integer(required=True)
+    median_seconds = fields.Float(allow_none=True, required=True)
+    p90_seconds = fields.Float(allow_none=True, required=True)
+    average_seconds = fields.Float(allow_none=True, required=True)
     within = fields.Dict(
         keys=fields.String(),
         values=fields.Nested(WithinSchema),
         metadata={"description": "1d, 7d, 30d"},
+        required=True,
     )
 
 
 class CohortValueFiguresSchema(ValueFiguresSchema):
-    cohort = fields.String(metadata={"description": "first day of the signup week, in tz"})
+    cohort = fields.String(
+        metadata={"description": "first day of the signup week, in tz"}, required=True
+    )
 
 
 class HistogramBucketSchema(Schema):
-    from_seconds = fields.Integer()
-    to_seconds = fields.Integer(allow_none=True)
-    persons = fields.Integer()
+    from_seconds = fields.Integer(required=True)
+    to_seconds = fields.Integer(allow_none=True, required=True)
+    persons = fields.Integer(required=True)
 
 
 class TimeToValueAnswerSchema(ValueFiguresSchema):
-    histogram = fields.List(fields.Nested(HistogramBucketSchema))
-    cohorts = fields.List(fields.Nested(CohortValueFiguresSchema))
+    histogram = fields.List(fields.Nested(HistogramBucketSchema), required=True)
+    cohorts = fields.List(fields.Nested(CohortValueFiguresSchema), required=True)
     breakdown = fields.Dict(keys=fields.String(), values=fields.Nested(ValueFiguresSchema))
 
 
 class RetentionCohortSchema(Schema):
-    cohort = fields.String(metadata={"description": "first day of the period, in tz"})
-    persons = fields.Integer()
+    cohort = fields.String(
+        metadata={"description": "first day of the period, in tz"}, required=True
+    )
+    persons = fields.Integer(required=True)
     returned = fields.List(
         fields.Integer(allow_none=True),
         metadata={"description": "per period since; null when it had not begun"},
+        required=True,
     )
-    shares = fields.List(fields.Float(allow_none=True))
+    shares = fields.List(fields.Float(allow_none=True), required=True)
 
 
 class RetentionAnswerSchema(Schema):
-    interval = fields.String()
-    periods = fields.Integer()
-    cohorts = fields.List(fields.Nested(RetentionCohortSchema))
+    interval = fields.String(required=True)
+    periods = fields.Integer(required=True)
+    cohorts = fields.List(fields.Nested(RetentionCohortSchema), required=True)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from collector.audit.repository import entries_page
+from collector.audit.results import AuditEntry
 from collector.audit.schemas import AuditPageSchema
 from collector.kit.auth.callers import caller_of
 from collector.kit.db.paging import read_page
@@ -22,7 +23,7 @@ _page_query = PageQuerySchema()
 _page = Answer(AuditPageSchema)
 
 
-def shaped(row: Row[Any]) -> dict[str, Any]:
+def shaped(row: Row[Any]) -> AuditEntry:
     return {
         "actor": row.actor,
         "action": row.action,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine
 
 from collector.dashboard import sign_in_limits as ratelimit
+from collector.dashboard.results import SessionView
 from collector.dashboard.users import find_user, normalise_email, user_projects
 from collector.kit.auth.passwords import dummy_hash, verify_password
 from collector.kit.auth.sessions import (
@@ -30,7 +30,7 @@ class InvalidCredentials(InvalidKey):
 @dataclass(frozen=True)
 class SignedIn:
     token: str
-    view: dict[str, Any]
+    view: SessionView
 
 
 def sign_in(engine: Engine, email: str, password: str, address: str, *, now: datetime) -> SignedIn:
@@ -66,7 +66,7 @@ def require_session(engine: Engine, token: str | None, *, now: datetime) -> Open
     return found
 
 
-def current_view(engine: Engine, token: str | None, *, now: datetime) -> dict[str, Any]:
+def current_view(engine: Engine, token: str | None, *, now: datetime) -> SessionView:
     """Who is signed in, their projects, and the CSRF token for their changes."""
     session = require_session(engine, token, now=now)
     with read_transaction(engine) as connection:

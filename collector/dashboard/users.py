@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, exists, insert, select
 
+from collector.dashboard.results import ProjectRef
 from collector.kit.auth.passwords import hash_password, password_problem
 from collector.kit.db.models import DashboardMembership, DashboardUser, Project, table_of
 from collector.kit.errors import Conflict, NotFound, ValidationFailed
@@ -91,7 +91,7 @@ def is_member(connection: Connection, user_id: uuid.UUID, project_id: uuid.UUID)
     return bool(connection.execute(query).scalar())
 
 
-def user_projects(connection: Connection, user_id: uuid.UUID) -> list[dict[str, Any]]:
+def user_projects(connection: Connection, user_id: uuid.UUID) -> list[ProjectRef]:
     """The projects the user belongs to, by name."""
     rows = connection.execute(
         select(_projects.c.id, _projects.c.name)

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from collector.delivery import threads
 from collector.delivery.live import live_experiences_of
+from collector.delivery.results import Delivery
 from collector.delivery.schemas import (
     DeliveryQuerySchema,
     DeliverySchema,
@@ -51,7 +52,7 @@ async def flows(request: Request) -> Response:
     engine, key_owners = state["engine"], state["key_owners"]
     experiences = live_experiences_of(request)
 
-    def answer() -> dict[str, object]:
+    def answer() -> Delivery:
         return deliver(engine, experiences, key_owners, caller, query, now=datetime.now(UTC))
 
     # The fast path: the answer goes out as built, not through _delivered.render.

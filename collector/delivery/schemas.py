@@ -76,21 +76,21 @@ def quick_delivery_query(params: Mapping[str, str]) -> dict[str, str] | None:
 class DeliverySchema(Schema):
     """What ``GET /v1/flows`` answers: experiences resolved to the user's locale."""
 
-    flows = fields.List(fields.Dict())
-    surveys = fields.List(fields.Dict())
+    flows = fields.List(fields.Dict(), required=True)
+    surveys = fields.List(fields.Dict(), required=True)
 
 
 class DecisionSchema(Schema):
-    id = fields.UUID()
-    kind = fields.String()
-    type = fields.String()
-    name = fields.String()
-    eligible = fields.Boolean()
-    reason = fields.String(allow_none=True)
-    rule = fields.Dict(allow_none=True)
-    until = fields.DateTime(allow_none=True)
+    id = fields.UUID(required=True)
+    kind = fields.String(required=True)
+    type = fields.String(required=True)
+    name = fields.String(required=True)
+    eligible = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True, required=True)
+    rule = fields.Dict(allow_none=True, required=True)
+    until = fields.DateTime(allow_none=True, required=True)
 
 
 class EligibilityReportSchema(Schema):
-    person_id = fields.UUID()
-    experiences = fields.List(fields.Nested(DecisionSchema))
+    person_id = fields.UUID(required=True)
+    experiences = fields.List(fields.Nested(DecisionSchema), required=True)

@@ -19,6 +19,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 from collector.delivery import loading, repository, resource_center
 from collector.delivery.live import Live, LiveCache
 from collector.delivery.loading import Loaded, State
+from collector.delivery.results import Delivery, EligibilityReport, Explained, FlowProgress
 from collector.identity.repository import resolve_person_id
 from collector.kit.auth.cache import KeyOwners
 from collector.kit.auth.callers import INVALID_KEY_MESSAGE, Caller
@@ -57,7 +58,7 @@ def deliver(
     query: DeliveryQuery,
     *,
     now: datetime,
-) -> dict[str, Any]:
+) -> Delivery:
     """The live flows and surveys this person is eligible for now, in their locale.
 
     ``caller`` called with a write key, whose owner may have been remembered: the statement
@@ -91,14 +92,10 @@ def deliver(
     sampling_key = _sampling_key(loaded, asked_with)
     decisions = _decide(live, loaded, sampling_key, query.page, project_id=project_id, now=now)
     eligible = [candidate for candidate, decision in decisions if decision.eligible]
-    answer = {
-        kind + "s": [
-            _delivered(live, loaded, candidate, query.locale)
-            for candidate in eligible
-            if candidate.kind == kind
-        ]
-        for kind in ("flow", "survey")
-    }
+    answer = Delivery(
+        flows=[_delivered(live, loaded, c, query.locale) for c in eligible if c.kind == "flow"],
+        surveys=[_delivered(live, loaded, c, query.locale) for c in eligible if c.kind == "survey"],
+    )
     centers = [flow for flow in answer["flows"] if flow["type"] == LAUNCHER_TYPE]
     if centers:
         listed = resource_center.listings(live, loaded, decisions, query.locale, now)
@@ -115,7 +112,7 @@ def explain(
     page: PageFacts,
     *,
     now: datetime,
-) -> dict[str, Any]:
+) -> EligibilityReport:
     """Every live experience with the decision for this person and its reason."""
     not_found = NotFound(f"no person with id {person_key!r} in this project")
     backend = backend_of(engine)
@@ -251,7 +248,7 @@ def _delivered(
     return delivered
 
 
-def _progress(state: State | None) -> dict[str, Any] | None:
+def _progress(state: State | None) -> FlowProgress | None:
     if state is None:
         return None
     return {
@@ -261,7 +258,7 @@ def _progress(state: State | None) -> dict[str, Any] | None:
     }
 
 
-def _explained(live: Live, candidate: Candidate, decision: Decision) -> dict[str, Any]:
+def _explained(live: Live, candidate: Candidate, decision: Decision) -> Explained:
     experience = live.experiences[candidate.id]
     return {
         "id": experience.id,

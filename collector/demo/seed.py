@@ -22,6 +22,7 @@ from collector.demo.population import (
     demo_messages,
 )
 from collector.experiences.service import create_experience, list_experiences
+from collector.ingest.results import RejectionAnswer
 from collector.ingest.service import ingest
 from collector.kit.db.engine import read_transaction, write_transaction
 from collector.kit.http.responses import dumps
@@ -40,7 +41,7 @@ DEMO_SURVEYS: dict[str, dict[str, Any]] = {
 @dataclass
 class Seeded:
     accepted: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[RejectionAnswer] = field(default_factory=list)
 
 
 def _shown(resource: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def seed_population(
             engine, project_id, batch, defaults=BatchDefaults(sent_at=None), received_at=now
         )
         seeded.accepted += result.accepted
-        seeded.rejected += result.as_dict().get("rejected", [])
+        seeded.rejected += result.as_dict()["rejected"]
     return seeded
 
 

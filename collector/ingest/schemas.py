@@ -160,9 +160,9 @@ class BatchSchema(Schema):
 
 
 class IngestResultSchema(Schema):
-    success = fields.Boolean()
-    accepted = fields.Integer()
-    rejected = fields.List(fields.Dict())
+    success = fields.Boolean(required=True)
+    accepted = fields.Integer(required=True)
+    rejected = fields.List(fields.Dict(), required=True)
     rejected_count = fields.Integer(metadata={"description": "past a thousand rejections"})
     suppressed = fields.Integer(
         metadata={"description": "messages of erased, suppressed ids, dropped on purpose"}

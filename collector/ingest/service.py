@@ -20,6 +20,7 @@ from collector.identity.service import (
     resolve_persons,
 )
 from collector.ingest.repository import insert_events
+from collector.ingest.results import IngestAnswer
 from collector.ingest.validation import Rejection, validate_messages
 from collector.kit.db.engine import write_transaction
 from collector.kit.messages import BatchDefaults, Message
@@ -39,9 +40,9 @@ class IngestResult:
     suppressed: int = 0
     """Valid messages of erased-and-suppressed ids, dropped on purpose and counted."""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> IngestAnswer:
         """The batch answer; past the first thousand rejections only their count is given."""
-        answer: dict[str, Any] = {
+        answer: IngestAnswer = {
             "success": True,
             "accepted": self.accepted,
             "rejected": [r.as_dict() for r in self.rejected[:MAX_LISTED_REJECTIONS]],

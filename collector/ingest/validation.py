@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from marshmallow import ValidationError
 
+from collector.ingest.results import RejectionAnswer
 from collector.ingest.schemas import (
     MAX_MESSAGE_BYTES,
     MESSAGE_TYPES,
@@ -27,7 +28,7 @@ class Rejection:
     message_id: str | None
     errors: dict[str, Any]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> RejectionAnswer:
         return {"index": self.index, "messageId": self.message_id, "errors": self.errors}
 
 

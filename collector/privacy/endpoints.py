@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -17,14 +16,14 @@ from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.params import parse_query, text_param
 from collector.kit.http.state import engine_of
 from collector.kit.metrics import record_erasure
-from collector.privacy.erasure import erase_person
+from collector.privacy.erasure import ErasureAnswer, erase_person
 from collector.privacy.schemas import ErasureQuerySchema, ErasureSchema
 
 _erased = Answer(ErasureSchema)
 _erasure_query = ErasureQuerySchema()
 
 
-def _erase(engine: Engine, caller: Caller, key: str, suppress: bool) -> dict[str, Any]:
+def _erase(engine: Engine, caller: Caller, key: str, suppress: bool) -> ErasureAnswer:
     with write_transaction(engine) as connection:
         erasure = erase_person(
             connection,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Literal, TypedDict
 
 from sqlalchemy import Connection, Table, delete, select
 
@@ -49,13 +49,22 @@ PERSON_TABLES: tuple[Table, ...] = (
 _persons = table_of(Person)
 
 
+class ErasureAnswer(TypedDict):
+    """What an erasure answers: counts, never the erased ids themselves."""
+
+    erased: Literal[True]
+    ids: int
+    rows: dict[str, int]
+    suppressed: bool
+
+
 @dataclass(frozen=True)
 class Erasure:
     ids: list[str]
     rows: dict[str, int]
     suppressed: bool
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ErasureAnswer:
         return {
             "erased": True,
             "ids": len(self.ids),

@@ -18,11 +18,14 @@ class ErasureQuerySchema(Schema):
 
 
 class ErasureSchema(Schema):
-    erased = fields.Boolean()
-    ids = fields.Integer(metadata={"description": "how many linked ids the person had"})
+    erased = fields.Boolean(required=True)
+    ids = fields.Integer(
+        metadata={"description": "how many linked ids the person had"}, required=True
+    )
     rows = fields.Dict(
         keys=fields.String(),
         values=fields.Integer(),
         metadata={"description": "rows deleted, per table"},
+        required=True,
     )
-    suppressed = fields.Boolean()
+    suppressed = fields.Boolean(required=True)

@@ -19,6 +19,7 @@ from collector.kit.http.answers import Answer
 from collector.kit.http.body import JsonBody
 from collector.kit.http.openapi import Auth, Operation, route
 from collector.kit.http.state import app_state, engine_of, settings_of
+from collector.projects.results import ProjectDetail, RotatedKeys
 from collector.projects.schemas import (
     ApiKeyListSchema,
     KeyRotationSchema,
@@ -44,19 +45,19 @@ _keys_list = Answer(ApiKeyListSchema)
 _rotated = Answer(RotatedKeysSchema)
 
 
-def _details(engine: Engine, project_id: uuid.UUID) -> dict[str, Any]:
+def _details(engine: Engine, project_id: uuid.UUID) -> ProjectDetail:
     with read_transaction(engine) as connection:
         return project_details(connection, project_id)
 
 
 def _update_settings(
     engine: Engine, project_id: uuid.UUID, changes: dict[str, Any]
-) -> dict[str, Any]:
+) -> ProjectDetail:
     with write_transaction(engine) as connection:
         return update_settings(connection, project_id, changes)
 
 
-def _for_caller(caller: Caller, details: dict[str, Any]) -> dict[str, Any]:
+def _for_caller(caller: Caller, details: ProjectDetail) -> ProjectDetail:
     """Keep the identity secret on servers: a dashboard session is a browser, a key is not."""
     if caller.credential == "session":
         details.pop("identity_secret", None)
@@ -82,16 +83,18 @@ def _keys(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]]:
 
 def _rotate(
     engine: Engine, caller: Caller, kinds: tuple[KeyKind, ...], grace: timedelta
-) -> dict[str, Any]:
+) -> RotatedKeys:
     now = datetime.now(UTC)
     with write_transaction(engine) as connection:
         new_keys = rotate_project_keys(
             connection, caller.project_id, kinds, now=now, grace=grace, actor=caller.actor
         )
-    return {
-        **{f"{kind}_key": key for kind, key in new_keys.items()},
-        "old_keys_expire_at": now + grace,
-    }
+    rotated: RotatedKeys = {"old_keys_expire_at": now + grace}
+    if "write" in new_keys:
+        rotated["write_key"] = new_keys["write"]
+    if "secret" in new_keys:
+        rotated["secret_key"] = new_keys["secret"]
+    return rotated
 
 
 async def keys(request: Request) -> Response:

@@ -144,12 +144,14 @@ class ProjectUpdateSchema(Schema):
 
 
 class ProjectSchema(Schema):
-    id = fields.UUID()
-    name = fields.String()
-    created_at = fields.DateTime()
-    settings = fields.Nested(SettingsSchema)
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    settings = fields.Nested(SettingsSchema, required=True)
     defaults = fields.Nested(
-        SettingsSchema, metadata={"description": "what applies where settings says nothing"}
+        SettingsSchema,
+        metadata={"description": "what applies where settings says nothing"},
+        required=True,
     )
     identity_secret = fields.String(
         metadata={"description": "key of the identity-verification HMAC; keep it server-side"}
@@ -187,16 +189,18 @@ class KeyRotationSchema(Schema):
 class ApiKeySchema(Schema):
     """A key as listings show it: never the key itself, only its first characters."""
 
-    kind = fields.String()
-    prefix = fields.String()
-    created_at = fields.DateTime()
+    kind = fields.String(required=True)
+    prefix = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
     expires_at = fields.DateTime(
-        allow_none=True, metadata={"description": "set once the key is rotated out"}
+        allow_none=True,
+        metadata={"description": "set once the key is rotated out"},
+        required=True,
     )
 
 
 class ApiKeyListSchema(Schema):
-    data = fields.List(fields.Nested(ApiKeySchema))
+    data = fields.List(fields.Nested(ApiKeySchema), required=True)
 
 
 class RotatedKeysSchema(Schema):
@@ -204,4 +208,4 @@ class RotatedKeysSchema(Schema):
 
     write_key = fields.String()
     secret_key = fields.String()
-    old_keys_expire_at = fields.DateTime()
+    old_keys_expire_at = fields.DateTime(required=True)

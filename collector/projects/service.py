@@ -16,6 +16,7 @@ from collector.kit.auth.keys import KeyKind, rotate_key, store_key
 from collector.kit.db.models import ApiKey, Project, table_of
 from collector.kit.errors import NotFound, ValidationFailed
 from collector.kit.project_settings import DEFAULTS
+from collector.projects.results import ProjectDetail
 
 _projects = table_of(Project)
 _keys = table_of(ApiKey)
@@ -148,7 +149,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
 """What applies where a project's settings say nothing: shown so a form can say so."""
 
 
-def project_details(connection: Connection, project_id: uuid.UUID) -> dict[str, Any]:
+def project_details(connection: Connection, project_id: uuid.UUID) -> ProjectDetail:
     """The project as its admins see it, identity secret included (secret-key routes only)."""
     row = connection.execute(select(_projects).where(_projects.c.id == project_id)).one()
     return {
@@ -163,7 +164,7 @@ def project_details(connection: Connection, project_id: uuid.UUID) -> dict[str, 
 
 def update_settings(
     connection: Connection, project_id: uuid.UUID, changes: Mapping[str, Any]
-) -> dict[str, Any]:
+) -> ProjectDetail:
     """Merge validated setting changes (``throttle`` and ``health`` merge key by key) and
     return the project."""
     current = project_details(connection, project_id)["settings"]

@@ -97,80 +97,81 @@ class ReplayQuerySchema(Schema):
 
 
 class EndpointSchema(Schema):
-    id = fields.UUID()
-    url = fields.String()
-    description = fields.String()
-    event_types = fields.List(fields.String())
-    tracked_events = fields.List(fields.String())
-    filter = fields.String(allow_none=True)
-    traits = fields.Nested(TraitsSchema)
-    enabled = fields.Boolean()
-    disabled_reason = fields.String(allow_none=True)
+    id = fields.UUID(required=True)
+    url = fields.String(required=True)
+    description = fields.String(required=True)
+    event_types = fields.List(fields.String(), required=True)
+    tracked_events = fields.List(fields.String(), required=True)
+    filter = fields.String(allow_none=True, required=True)
+    traits = fields.Nested(TraitsSchema, required=True)
+    enabled = fields.Boolean(required=True)
+    disabled_reason = fields.String(allow_none=True, required=True)
     failed_in_row = fields.Integer(
-        metadata={"description": "messages given up in a row; enough of them disable it"}
+        metadata={"description": "messages given up in a row; enough of them disable it"},
+        required=True,
     )
-    previous_secret_expires_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    previous_secret_expires_at = fields.DateTime(allow_none=True, required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
 
 
 class EndpointCreatedSchema(EndpointSchema):
-    secret = fields.String()
+    secret = fields.String(required=True)
     """``whsec_…``: shown once, here; keep it in the receiver's configuration."""
 
 
 class EndpointListSchema(Schema):
-    data = fields.List(fields.Nested(EndpointSchema))
+    data = fields.List(fields.Nested(EndpointSchema), required=True)
 
 
 class SecretSchema(Schema):
-    secret = fields.String()
-    previous_secret_expires_at = fields.DateTime(allow_none=True)
+    secret = fields.String(required=True)
+    previous_secret_expires_at = fields.DateTime(allow_none=True, required=True)
 
 
 class MessageSchema(Schema):
-    id = fields.String()
+    id = fields.String(required=True)
     """The ``webhook-id`` header receivers see."""
-    endpoint_id = fields.UUID()
-    event_type = fields.String()
-    status = fields.String()
-    tries = fields.Integer()
-    next_attempt_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-    delivered_at = fields.DateTime(allow_none=True)
-    payload = fields.Dict()
+    endpoint_id = fields.UUID(required=True)
+    event_type = fields.String(required=True)
+    status = fields.String(required=True)
+    tries = fields.Integer(required=True)
+    next_attempt_at = fields.DateTime(allow_none=True, required=True)
+    created_at = fields.DateTime(required=True)
+    delivered_at = fields.DateTime(allow_none=True, required=True)
+    payload = fields.Dict(required=True)
 
 
 class MessagePageSchema(Schema):
-    data = fields.List(fields.Nested(MessageSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(MessageSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
 
 
 class AttemptSchema(Schema):
-    attempted_at = fields.DateTime()
-    status_code = fields.Integer(allow_none=True)
-    duration_ms = fields.Integer()
-    response_body = fields.String(allow_none=True)
+    attempted_at = fields.DateTime(required=True)
+    status_code = fields.Integer(allow_none=True, required=True)
+    duration_ms = fields.Integer(required=True)
+    response_body = fields.String(allow_none=True, required=True)
     """The answer's first 2,000 characters."""
-    error = fields.String(allow_none=True)
-    succeeded = fields.Boolean()
+    error = fields.String(allow_none=True, required=True)
+    succeeded = fields.Boolean(required=True)
 
 
 class AttemptPageSchema(Schema):
-    data = fields.List(fields.Nested(AttemptSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(AttemptSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
 
 
 class ReplayedSchema(Schema):
-    replayed = fields.Integer()
+    replayed = fields.Integer(required=True)
 
 
 class EventTypeSchema(Schema):
-    type = fields.String()
-    version = fields.Integer()
-    description = fields.String()
+    type = fields.String(required=True)
+    version = fields.Integer(required=True)
+    description = fields.String(required=True)
 
 
 class EventTypeListSchema(Schema):

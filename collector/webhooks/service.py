@@ -17,6 +17,7 @@ from collector.kit.db.engine import read_transaction, write_transaction
 from collector.kit.db.paging import Page, read_page
 from collector.kit.errors import NotFound, ValidationFailed
 from collector.webhooks.repository import attempts, endpoints, messages, requeue
+from collector.webhooks.results import Attempt, Endpoint, EndpointCreated, Message, Secret
 from collector.webhooks.schemas import (
     EndpointCreateSchema,
     EndpointUpdateSchema,
@@ -28,7 +29,6 @@ from collector.webhooks.targets import TargetRefused, check_url
 DEFAULT_TRAITS = {"person": ["email", "name"], "account": ["name", "plan"]}
 _create = EndpointCreateSchema()
 _update = EndpointUpdateSchema()
-_SHOWN = [c for c in endpoints.c if c.name not in ("secret", "previous_secret", "project_id")]
 
 
 def _load(schema: Schema, body: dict[str, Any], *, allow_private: bool) -> dict[str, Any]:
@@ -45,8 +45,22 @@ def _load(schema: Schema, body: dict[str, Any], *, allow_private: bool) -> dict[
     return loaded
 
 
-def _shown(row: Row[Any]) -> dict[str, Any]:
-    return {column.name: getattr(row, column.name) for column in _SHOWN}
+def _shown(row: Row[Any]) -> Endpoint:
+    return Endpoint(
+        id=row.id,
+        url=row.url,
+        description=row.description,
+        event_types=row.event_types,
+        tracked_events=row.tracked_events,
+        filter=row.filter,
+        traits=row.traits,
+        enabled=row.enabled,
+        disabled_reason=row.disabled_reason,
+        failed_in_row=row.failed_in_row,
+        previous_secret_expires_at=row.previous_secret_expires_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 def parse_id(text: str) -> uuid.UUID:
@@ -76,7 +90,7 @@ def create_endpoint(
     *,
     allow_private: bool,
     now: datetime,
-) -> dict[str, Any]:
+) -> EndpointCreated:
     """A new endpoint, with its secret: the only answer that ever shows it."""
     loaded = _load(_create, body, allow_private=allow_private)
     row = {
@@ -99,10 +113,10 @@ def create_endpoint(
     with write_transaction(engine) as connection:
         connection.execute(insert(endpoints), [row])
         created = _one_endpoint(connection, project_id, row["id"])
-    return {**_shown(created), "secret": row["secret"]}
+    return EndpointCreated(**_shown(created), secret=row["secret"])
 
 
-def list_endpoints(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]]:
+def list_endpoints(engine: Engine, project_id: uuid.UUID) -> list[Endpoint]:
     with read_transaction(engine) as connection:
         rows = connection.execute(
             select(endpoints)
@@ -112,7 +126,7 @@ def list_endpoints(engine: Engine, project_id: uuid.UUID) -> list[dict[str, Any]
         return [_shown(row) for row in rows]
 
 
-def get_endpoint(engine: Engine, project_id: uuid.UUID, endpoint_id: uuid.UUID) -> dict[str, Any]:
+def get_endpoint(engine: Engine, project_id: uuid.UUID, endpoint_id: uuid.UUID) -> Endpoint:
     with read_transaction(engine) as connection:
         return _shown(_one_endpoint(connection, project_id, endpoint_id))
 
@@ -125,7 +139,7 @@ def update_endpoint(
     *,
     allow_private: bool,
     now: datetime,
-) -> dict[str, Any]:
+) -> Endpoint:
     """Change some fields; enabling an endpoint again clears its run of failures."""
     changes = _load(_update, body, allow_private=allow_private)
     if changes.get("enabled") is True:
@@ -162,7 +176,7 @@ def rotate_secret(
     *,
     grace: timedelta,
     now: datetime,
-) -> dict[str, Any]:
+) -> Secret:
     """A new secret; the current one keeps signing too until ``now + grace``."""
     secret = new_secret()
     with write_transaction(engine) as connection:
@@ -181,7 +195,7 @@ def rotate_secret(
     return {"secret": secret, "previous_secret_expires_at": expires}
 
 
-def _message(row: Row[Any]) -> dict[str, Any]:
+def _message(row: Row[Any]) -> Message:
     return {
         "id": row.webhook_id,
         "endpoint_id": row.endpoint_id,
@@ -202,7 +216,7 @@ def list_messages(
     where: dict[str, Any],
     cursor: str | None,
     limit: int,
-) -> Page:
+) -> Page[Message]:
     """The delivery log, oldest first; ``where`` narrows it by endpoint, type or status."""
     conditions = [messages.c.project_id == project_id]
     conditions += [messages.c[name] == value for name, value in where.items()]
@@ -231,7 +245,7 @@ def _message_row_id(connection: Connection, project_id: uuid.UUID, webhook_id: s
 
 def list_attempts(
     engine: Engine, project_id: uuid.UUID, webhook_id: str, *, cursor: str | None, limit: int
-) -> Page:
+) -> Page[Attempt]:
     """Every try at delivering one message, oldest first."""
     with read_transaction(engine) as connection:
         row_id = _message_row_id(connection, project_id, webhook_id)
@@ -244,16 +258,22 @@ def list_attempts(
             .limit(size)
         )
 
-    def shape(row: Row[Any]) -> dict[str, Any]:
-        names = ("attempted_at", "status_code", "duration_ms", "response_body", "error")
-        return {**{name: getattr(row, name) for name in names}, "succeeded": row.succeeded}
+    def shape(row: Row[Any]) -> Attempt:
+        return Attempt(
+            attempted_at=row.attempted_at,
+            status_code=row.status_code,
+            duration_ms=row.duration_ms,
+            response_body=row.response_body,
+            error=row.error,
+            succeeded=row.succeeded,
+        )
 
     return read_page(engine, query, shape, cursor=cursor, limit=limit)
 
 
 def replay_message(
     engine: Engine, project_id: uuid.UUID, webhook_id: str, *, now: datetime
-) -> dict[str, Any]:
+) -> Message:
     """Send a message again, from the first try of the schedule, with the same ``webhook-id``."""
     with write_transaction(engine) as connection:
         row_id = _message_row_id(connection, project_id, webhook_id)

@@ -3462,9 +3462,9 @@ export interface components {
       writeKey?: string | null;
     };
     IngestResult: {
-      success?: boolean;
-      accepted?: number;
-      rejected?: {
+      success: boolean;
+      accepted: number;
+      rejected: {
           [key: string]: unknown;
         }[];
       /** @description past a thousand rejections */
@@ -3609,50 +3609,50 @@ export interface components {
       previousId: string;
     };
     Delivery: {
-      flows?: {
+      flows: {
           [key: string]: unknown;
         }[];
-      surveys?: {
+      surveys: {
           [key: string]: unknown;
         }[];
     };
     ExportedEvent: {
-      messageId?: string;
-      type?: string;
+      messageId: string;
+      type: string;
       event?: string;
       name?: string;
       category?: string;
-      userId?: string | null;
-      anonymousId?: string | null;
+      userId: string | null;
+      anonymousId: string | null;
       groupId?: string;
       previousId?: string;
       /** Format: uuid */
-      personId?: string | null;
+      personId: string | null;
       properties?: {
         [key: string]: unknown;
       };
       traits?: {
         [key: string]: unknown;
       };
-      context?: {
+      context: {
         [key: string]: unknown;
       };
       integrations?: {
         [key: string]: unknown;
       };
       /** Format: date-time */
-      timestamp?: string;
+      timestamp: string;
       /** Format: date-time */
       originalTimestamp?: string;
       /** Format: date-time */
       sentAt?: string;
       /** Format: date-time */
-      receivedAt?: string;
+      receivedAt: string;
     };
     EventPage: {
-      data?: components["schemas"]["ExportedEvent"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["ExportedEvent"][];
+      has_more: boolean;
+      next_cursor: string | null;
     };
     Audience: {
       rules?: {
@@ -4643,160 +4643,160 @@ export interface components {
       created_at?: string;
     };
     Response: {
-      id?: number;
+      id: number;
       /** Format: uuid */
-      survey_id?: string;
-      version?: number;
+      survey_id: string;
+      version: number;
       /** Format: uuid */
-      person_id?: string | null;
-      user_id?: string | null;
-      message_id?: string;
-      survey_type?: string;
-      score?: number | null;
-      scale_min?: number;
-      scale_max?: number;
-      dimension?: string | null;
-      text?: string | null;
-      choices?: string[] | null;
-      answers?: {
+      person_id: string | null;
+      user_id: string | null;
+      message_id: string;
+      survey_type: string;
+      score: number | null;
+      scale_min: number;
+      scale_max: number;
+      dimension: string | null;
+      text: string | null;
+      choices: string[] | null;
+      answers: {
         [key: string]: unknown;
       } | null;
-      locale?: string | null;
+      locale: string | null;
       /** @description false when the survey was not due */
-      eligible?: boolean;
+      eligible: boolean;
       /** Format: date-time */
-      responded_at?: string;
+      responded_at: string;
     };
     ResponsePage: {
-      data?: components["schemas"]["Response"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["Response"][];
+      has_more: boolean;
+      next_cursor: string | null;
     };
     Progress: {
-      id?: number;
+      id: number;
       /** Format: uuid */
-      person_id?: string;
-      user_id?: string | null;
-      version?: number;
-      status?: string;
-      current_step?: string | null;
-      completed_items?: string[];
-      shown_count?: number;
-      dismiss_count?: number;
+      person_id: string;
+      user_id: string | null;
+      version: number;
+      status: string;
+      current_step: string | null;
+      completed_items: string[];
+      shown_count: number;
+      dismiss_count: number;
       /** Format: date-time */
-      first_shown_at?: string | null;
+      first_shown_at: string | null;
       /** Format: date-time */
-      last_shown_at?: string | null;
+      last_shown_at: string | null;
       /** Format: date-time */
-      completed_at?: string | null;
+      completed_at: string | null;
     };
     ProgressReport: {
-      data?: components["schemas"]["Progress"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["Progress"][];
+      has_more: boolean;
+      next_cursor: string | null;
       /** @description people per status */
-      summary?: {
+      summary: {
         [key: string]: number;
       };
     };
     Decision: {
       /** Format: uuid */
-      id?: string;
-      kind?: string;
-      type?: string;
-      name?: string;
-      eligible?: boolean;
-      reason?: string | null;
-      rule?: {
+      id: string;
+      kind: string;
+      type: string;
+      name: string;
+      eligible: boolean;
+      reason: string | null;
+      rule: {
         [key: string]: unknown;
       } | null;
       /** Format: date-time */
-      until?: string | null;
+      until: string | null;
     };
     EligibilityReport: {
       /** Format: uuid */
-      person_id?: string;
-      experiences?: components["schemas"]["Decision"][];
+      person_id: string;
+      experiences: components["schemas"]["Decision"][];
     };
     Erasure: {
-      erased?: boolean;
+      erased: boolean;
       /** @description how many linked ids the person had */
-      ids?: number;
+      ids: number;
       /** @description rows deleted, per table */
-      rows?: {
+      rows: {
         [key: string]: number;
       };
-      suppressed?: boolean;
+      suppressed: boolean;
     };
     Identity: {
-      id?: string;
+      id: string;
       /** @description user or anonymous */
-      kind?: string;
+      kind: string;
     };
     AccountRef: {
-      groupId?: string;
-      traits?: {
+      groupId: string;
+      traits: {
         [key: string]: unknown;
       };
     };
     Person: {
       /** Format: uuid */
-      id?: string;
-      userId?: string | null;
-      traits?: {
+      id: string;
+      userId: string | null;
+      traits: {
         [key: string]: unknown;
       };
-      identities?: components["schemas"]["Identity"][];
-      accounts?: components["schemas"]["AccountRef"][];
+      identities: components["schemas"]["Identity"][];
+      accounts: components["schemas"]["AccountRef"][];
       /**
        * Format: date-time
        * @description first seen: the earliest message
        */
-      createdAt?: string;
+      createdAt: string;
       /** Format: date-time */
-      updatedAt?: string;
+      updatedAt: string;
     };
     PersonExport: {
       /** Format: date-time */
-      exported_at?: string;
-      person?: components["schemas"]["Person"];
-      events?: {
+      exported_at: string;
+      person: components["schemas"]["Person"];
+      events: {
           [key: string]: unknown;
         }[];
-      survey_responses?: {
+      survey_responses: {
           [key: string]: unknown;
         }[];
-      experience_states?: {
+      experience_states: {
           [key: string]: unknown;
         }[];
-      impressions?: {
+      impressions: {
           [key: string]: unknown;
         }[];
-      person_event_days?: {
+      person_event_days: {
           [key: string]: unknown;
         }[];
-      account_members?: {
+      account_members: {
           [key: string]: unknown;
         }[];
-      webhook_messages?: {
+      webhook_messages: {
           [key: string]: unknown;
         }[];
     };
     AuditEntry: {
       /** @description prefix of the key that made the change */
-      actor?: string;
-      action?: string;
-      target?: string | null;
-      details?: {
+      actor: string;
+      action: string;
+      target: string | null;
+      details: {
         [key: string]: unknown;
       };
       /** Format: date-time */
-      at?: string;
+      at: string;
     };
     AuditPage: {
       data: components["schemas"]["AuditEntry"][];
       has_more: boolean;
-      next_cursor?: string | null;
+      next_cursor: string | null;
     };
     RateLimits: {
       write_key?: number | null;
@@ -4848,13 +4848,13 @@ export interface components {
     };
     Project: {
       /** Format: uuid */
-      id?: string;
-      name?: string;
+      id: string;
+      name: string;
       /** Format: date-time */
-      created_at?: string;
-      settings?: components["schemas"]["Settings"];
+      created_at: string;
+      settings: components["schemas"]["Settings"];
       /** @description what applies where settings says nothing */
-      defaults?: components["schemas"]["Settings"];
+      defaults: components["schemas"]["Settings"];
       /** @description key of the identity-verification HMAC; keep it server-side */
       identity_secret?: string;
     };
@@ -4862,18 +4862,18 @@ export interface components {
       settings: components["schemas"]["Settings"];
     };
     ApiKey: {
-      kind?: string;
-      prefix?: string;
+      kind: string;
+      prefix: string;
       /** Format: date-time */
-      created_at?: string;
+      created_at: string;
       /**
        * Format: date-time
        * @description set once the key is rotated out
        */
-      expires_at?: string | null;
+      expires_at: string | null;
     };
     ApiKeyList: {
-      data?: components["schemas"]["ApiKey"][];
+      data: components["schemas"]["ApiKey"][];
     };
     KeyRotation: {
       /** @description write, secret or both */
@@ -4885,25 +4885,65 @@ export interface components {
       write_key?: string;
       secret_key?: string;
       /** Format: date-time */
-      old_keys_expire_at?: string;
+      old_keys_expire_at: string;
+    };
+    NpsShares: {
+      promoters: number;
+      passives: number;
+      detractors: number;
+    };
+    NpsScore: {
+      /** @description -100 to 100 */
+      score: number;
+      /** @description low and high, 95% interval */
+      ci95: number[];
+      promoters: number;
+      passives: number;
+      detractors: number;
+      shares: components["schemas"]["NpsShares"];
+    };
+    SurveyScale: {
+      min: number;
+      max: number;
+      /** @description a 0-1 (no/yes) scale */
+      binary: boolean;
+    };
+    CsatScore: {
+      mean: number | null;
+      /** @description null under 2 */
+      stdev: number | null;
+      satisfied_share: number;
+      scale: components["schemas"]["SurveyScale"];
+    };
+    CesScore: {
+      mean: number | null;
+      /** @description null under 2 */
+      stdev: number | null;
+      high_effort_share: number;
+      scale: components["schemas"]["SurveyScale"];
+    };
+    ResponseRate: {
+      /** @description persons */
+      shown: number;
+      /** @description persons */
+      responded: number;
+      rate: number | null;
+    };
+    ExcludedAnswers: {
+      ineligible: number;
+      other_scale: number;
     };
     PeriodFigures: {
       /** @description answers counted: one per person (and dimension) */
-      n?: number;
+      n: number;
       /** @description n < 30: too few to read a trend in */
-      low_sample?: boolean;
-      /** @description score, ci95, promoters, passives, detractors, shares */
-      nps?: {
-        [key: string]: unknown;
-      } | null;
-      /** @description mean, stdev, satisfied_share, scale */
-      csat?: {
-        [key: string]: unknown;
-      } | null;
-      /** @description mean, stdev, high_effort_share, scale */
-      ces?: {
-        [key: string]: unknown;
-      } | null;
+      low_sample: boolean;
+      /** @description NPS surveys */
+      nps?: components["schemas"]["NpsScore"] | null;
+      /** @description CSAT surveys */
+      csat?: components["schemas"]["CsatScore"] | null;
+      /** @description CES surveys */
+      ces?: components["schemas"]["CesScore"] | null;
       /** @description CSAT per dimension */
       dimensions?: {
         [key: string]: {
@@ -4911,52 +4951,40 @@ export interface components {
         };
       };
       /** @description first day of the period, in tz */
-      period?: string;
+      period: string;
       /** Format: date-time */
-      start?: string;
+      start: string;
     };
     SegmentFigures: {
       /** @description answers counted: one per person (and dimension) */
-      n?: number;
+      n: number;
       /** @description n < 30: too few to read a trend in */
-      low_sample?: boolean;
-      /** @description score, ci95, promoters, passives, detractors, shares */
-      nps?: {
-        [key: string]: unknown;
-      } | null;
-      /** @description mean, stdev, satisfied_share, scale */
-      csat?: {
-        [key: string]: unknown;
-      } | null;
-      /** @description mean, stdev, high_effort_share, scale */
-      ces?: {
-        [key: string]: unknown;
-      } | null;
+      low_sample: boolean;
+      /** @description NPS surveys */
+      nps?: components["schemas"]["NpsScore"] | null;
+      /** @description CSAT surveys */
+      csat?: components["schemas"]["CsatScore"] | null;
+      /** @description CES surveys */
+      ces?: components["schemas"]["CesScore"] | null;
       /** @description CSAT per dimension */
       dimensions?: {
         [key: string]: {
           [key: string]: unknown;
         };
       };
-      value?: string | null;
+      value: string | null;
     };
     Scores: {
       /** @description answers counted: one per person (and dimension) */
-      n?: number;
+      n: number;
       /** @description n < 30: too few to read a trend in */
-      low_sample?: boolean;
-      /** @description score, ci95, promoters, passives, detractors, shares */
-      nps?: {
-        [key: string]: unknown;
-      } | null;
-      /** @description mean, stdev, satisfied_share, scale */
-      csat?: {
-        [key: string]: unknown;
-      } | null;
-      /** @description mean, stdev, high_effort_share, scale */
-      ces?: {
-        [key: string]: unknown;
-      } | null;
+      low_sample: boolean;
+      /** @description NPS surveys */
+      nps?: components["schemas"]["NpsScore"] | null;
+      /** @description CSAT surveys */
+      csat?: components["schemas"]["CsatScore"] | null;
+      /** @description CES surveys */
+      ces?: components["schemas"]["CesScore"] | null;
       /** @description CSAT per dimension */
       dimensions?: {
         [key: string]: {
@@ -4964,43 +4992,36 @@ export interface components {
         };
       };
       /** Format: uuid */
-      survey_id?: string;
-      type?: string;
-      scale?: {
-        [key: string]: unknown;
-      };
+      survey_id: string;
+      type: string;
+      scale: components["schemas"]["SurveyScale"];
       /** Format: date-time */
-      from?: string | null;
+      from: string | null;
       /** Format: date-time */
-      to?: string | null;
-      tz?: string;
-      /** @description shown, responded (persons), rate */
-      response_rate?: {
-        [key: string]: unknown;
-      };
-      /** @description answers left out: ineligible, other_scale */
-      excluded?: {
-        [key: string]: unknown;
-      };
+      to: string | null;
+      tz: string;
+      response_rate: components["schemas"]["ResponseRate"];
+      /** @description answers left out */
+      excluded: components["schemas"]["ExcludedAnswers"];
       trend?: components["schemas"]["PeriodFigures"][];
       segments?: components["schemas"]["SegmentFigures"][];
     };
     TextAnswer: {
-      id?: number;
+      id: number;
       /** Format: uuid */
-      person_id?: string;
-      user_id?: string | null;
-      dimension?: string | null;
-      score?: number;
-      text?: string;
-      eligible?: boolean;
+      person_id: string;
+      user_id: string | null;
+      dimension: string | null;
+      score: number;
+      text: string;
+      eligible: boolean;
       /** Format: date-time */
-      responded_at?: string;
+      responded_at: string;
     };
     TextAnswerPage: {
-      data?: components["schemas"]["TextAnswer"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["TextAnswer"][];
+      has_more: boolean;
+      next_cursor: string | null;
     };
     EventMatch: {
       event: string;
@@ -5046,19 +5067,19 @@ export interface components {
       breakdown?: string;
     };
     FunnelStep: {
-      event?: string;
-      persons?: number;
+      event: string;
+      persons: number;
       /** @description reached this step and not the next */
-      dropped?: number;
+      dropped: number;
       /** @description a fraction, 0 to 1 */
-      conversion_from_first?: number;
+      conversion_from_first: number;
       /** @description a fraction, 0 to 1 */
-      conversion_from_previous?: number;
-      median_seconds_from_previous?: number | null;
-      average_seconds_from_previous?: number | null;
+      conversion_from_previous: number;
+      median_seconds_from_previous: number | null;
+      average_seconds_from_previous: number | null;
     };
     FunnelAnswer: {
-      steps?: components["schemas"]["FunnelStep"][];
+      steps: components["schemas"]["FunnelStep"][];
       /** @description the steps per breakdown value, most persons first */
       breakdown?: {
         [key: string]: components["schemas"]["FunnelStep"][];
@@ -5066,16 +5087,16 @@ export interface components {
     };
     FunnelPerson: {
       /** Format: uuid */
-      person_id?: string;
-      user_id?: string | null;
-      breakdown?: string | null;
+      person_id: string;
+      user_id: string | null;
+      breakdown: string | null;
       /** @description when the attributed attempt reached each step */
-      step_times?: (string | null)[];
+      step_times: (string | null)[];
     };
     FunnelPersonsPage: {
-      data?: components["schemas"]["FunnelPerson"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["FunnelPerson"][];
+      has_more: boolean;
+      next_cursor: string | null;
     };
     FunnelPersons: {
       /** Format: date-time */
@@ -5136,51 +5157,51 @@ export interface components {
     };
     Within: {
       /** @description started at least N days before to */
-      eligible?: number;
-      reached?: number;
-      share?: number | null;
+      eligible: number;
+      reached: number;
+      share: number | null;
     };
     HistogramBucket: {
-      from_seconds?: number;
-      to_seconds?: number | null;
-      persons?: number;
+      from_seconds: number;
+      to_seconds: number | null;
+      persons: number;
     };
     CohortValueFigures: {
-      persons_started?: number;
-      persons_reached_value?: number;
-      median_seconds?: number | null;
-      p90_seconds?: number | null;
-      average_seconds?: number | null;
+      persons_started: number;
+      persons_reached_value: number;
+      median_seconds: number | null;
+      p90_seconds: number | null;
+      average_seconds: number | null;
       /** @description 1d, 7d, 30d */
-      within?: {
+      within: {
         [key: string]: components["schemas"]["Within"];
       };
       /** @description first day of the signup week, in tz */
-      cohort?: string;
+      cohort: string;
     };
     ValueFigures: {
-      persons_started?: number;
-      persons_reached_value?: number;
-      median_seconds?: number | null;
-      p90_seconds?: number | null;
-      average_seconds?: number | null;
+      persons_started: number;
+      persons_reached_value: number;
+      median_seconds: number | null;
+      p90_seconds: number | null;
+      average_seconds: number | null;
       /** @description 1d, 7d, 30d */
-      within?: {
+      within: {
         [key: string]: components["schemas"]["Within"];
       };
     };
     TimeToValueAnswer: {
-      persons_started?: number;
-      persons_reached_value?: number;
-      median_seconds?: number | null;
-      p90_seconds?: number | null;
-      average_seconds?: number | null;
+      persons_started: number;
+      persons_reached_value: number;
+      median_seconds: number | null;
+      p90_seconds: number | null;
+      average_seconds: number | null;
       /** @description 1d, 7d, 30d */
-      within?: {
+      within: {
         [key: string]: components["schemas"]["Within"];
       };
-      histogram?: components["schemas"]["HistogramBucket"][];
-      cohorts?: components["schemas"]["CohortValueFigures"][];
+      histogram: components["schemas"]["HistogramBucket"][];
+      cohorts: components["schemas"]["CohortValueFigures"][];
       breakdown?: {
         [key: string]: components["schemas"]["ValueFigures"];
       };
@@ -5209,36 +5230,36 @@ export interface components {
     };
     RetentionCohort: {
       /** @description first day of the period, in tz */
-      cohort?: string;
-      persons?: number;
+      cohort: string;
+      persons: number;
       /** @description per period since; null when it had not begun */
-      returned?: (number | null)[];
-      shares?: (number | null)[];
+      returned: (number | null)[];
+      shares: (number | null)[];
     };
     RetentionAnswer: {
-      interval?: string;
-      periods?: number;
-      cohorts?: components["schemas"]["RetentionCohort"][];
+      interval: string;
+      periods: number;
+      cohorts: components["schemas"]["RetentionCohort"][];
     };
     SavedFunnel: {
       /** Format: uuid */
-      id?: string;
-      name?: string;
+      id: string;
+      name: string;
       /** @description as it was saved */
-      definition?: {
+      definition: {
         [key: string]: unknown;
       };
       /** @description key prefix or dashboard user's email */
-      created_by?: string | null;
-      updated_by?: string | null;
+      created_by: string | null;
+      updated_by: string | null;
       /** Format: date-time */
-      created_at?: string;
+      created_at: string;
       /** Format: date-time */
-      updated_at?: string;
+      updated_at: string;
     };
     SavedFunnelList: {
       /** @description by name */
-      data?: components["schemas"]["SavedFunnel"][];
+      data: components["schemas"]["SavedFunnel"][];
     };
     SavedFunnelBody: {
       /** @description unique in the project */
@@ -5246,39 +5267,67 @@ export interface components {
       /** @description the body POST /api/v1/analytics/funnel takes */
       definition: components["schemas"]["Funnel"];
     };
+    HealthFrequency: {
+      /** @description 0-1 */
+      value: number | null;
+      active_days: number;
+      window_days: number;
+    };
+    HealthBreadth: {
+      /** @description 0-1 */
+      value: number | null;
+      active_users: number;
+      members: number;
+      seats: number | null;
+    };
+    HealthDepth: {
+      /** @description 0-1 */
+      value: number | null;
+      features_used: number;
+      key_features: number;
+    };
+    HealthSentiment: {
+      /** @description 0-1 */
+      value: number | null;
+      nps: number | null;
+      nps_answers: number;
+      csat_satisfied_share: number | null;
+      csat_answers: number;
+    };
+    HealthComponents: {
+      frequency: components["schemas"]["HealthFrequency"];
+      breadth: components["schemas"]["HealthBreadth"];
+      depth: components["schemas"]["HealthDepth"];
+      sentiment: components["schemas"]["HealthSentiment"];
+    };
     AccountHealth: {
       /** Format: uuid */
-      account_id?: string;
-      group_id?: string;
-      name?: string | null;
-      score?: number | null;
+      account_id: string;
+      group_id: string;
+      name: string | null;
+      score: number | null;
       /** @description green, yellow or red */
-      status?: string | null;
-      /** @description frequency, breadth, depth, sentiment: value 0-1 and inputs */
-      components?: {
-        [key: string]: {
-          [key: string]: unknown;
-        };
-      };
+      status: string | null;
+      components: components["schemas"]["HealthComponents"];
     };
     HealthPage: {
-      data?: components["schemas"]["AccountHealth"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["AccountHealth"][];
+      has_more: boolean;
+      next_cursor: string | null;
       /** @description weights, thresholds, key features used */
-      settings?: {
+      settings: {
         [key: string]: unknown;
       };
     };
     Churn: {
       /** Format: date-time */
-      from?: string;
+      from: string;
       /** Format: date-time */
-      to?: string;
-      accounts_at_start?: number;
-      churned?: number;
-      churn_rate?: number | null;
-      churned_accounts?: {
+      to: string;
+      accounts_at_start: number;
+      churned: number;
+      churn_rate: number | null;
+      churned_accounts: {
           [key: string]: unknown;
         }[];
       trend?: {
@@ -5286,106 +5335,102 @@ export interface components {
         }[];
     };
     AccountCurrentHealth: {
-      score?: number | null;
+      score: number | null;
       /** @description green, yellow or red */
-      status?: string | null;
-      components?: {
-        [key: string]: {
-          [key: string]: unknown;
-        };
-      };
+      status: string | null;
+      components: components["schemas"]["HealthComponents"];
       /** Format: date-time */
-      from?: string;
+      from: string;
       /** Format: date-time */
-      to?: string;
+      to: string;
     };
     AccountWeek: {
       /** @description the week's Monday, in tz */
-      week?: string;
-      active_users?: number;
+      week: string;
+      active_users: number;
       /** @description track, page and screen calls */
-      events?: number;
+      events: number;
     };
     AccountActivity: {
-      interval?: string;
-      tz?: string;
+      interval: string;
+      tz: string;
       /** Format: date-time */
-      from?: string;
+      from: string;
       /** Format: date-time */
-      to?: string;
-      weeks?: components["schemas"]["AccountWeek"][];
+      to: string;
+      weeks: components["schemas"]["AccountWeek"][];
     };
     AccountUser: {
       /** Format: uuid */
-      person_id?: string;
-      user_id?: string | null;
-      name?: string | null;
-      email?: string | null;
+      person_id: string;
+      user_id: string | null;
+      name: string | null;
+      email: string | null;
       /** Format: date-time */
-      joined_at?: string;
+      joined_at: string;
       /**
        * Format: date-time
        * @description last activity
        */
-      last_seen?: string | null;
+      last_seen: string | null;
       /** @description activity events in the weeks shown */
-      events?: number;
+      events: number;
     };
     AccountUsersPage: {
-      data?: components["schemas"]["AccountUser"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["AccountUser"][];
+      has_more: boolean;
+      next_cursor: string | null;
     };
     HealthChange: {
       /** Format: date-time */
-      at?: string;
+      at: string;
       /** @description the colour recorded */
-      status?: string;
+      status: string;
       /** @description null: first colour */
-      previous?: string | null;
-      score?: number | null;
+      previous: string | null;
+      score: number | null;
     };
     HealthHistory: {
-      data?: components["schemas"]["HealthChange"][];
-      has_more?: boolean;
+      data: components["schemas"]["HealthChange"][];
+      has_more: boolean;
     };
     AccountDetail: {
       /** Format: uuid */
-      id?: string;
-      group_id?: string;
-      name?: string | null;
-      traits?: {
+      id: string;
+      group_id: string;
+      name: string | null;
+      traits: {
         [key: string]: unknown;
       };
       /** Format: date-time */
-      created_at?: string;
+      created_at: string;
       /** Format: date-time */
-      updated_at?: string;
-      health?: components["schemas"]["AccountCurrentHealth"];
-      activity?: components["schemas"]["AccountActivity"];
-      users?: components["schemas"]["AccountUsersPage"];
+      updated_at: string;
+      health: components["schemas"]["AccountCurrentHealth"];
+      activity: components["schemas"]["AccountActivity"];
+      users: components["schemas"]["AccountUsersPage"];
       /** @description colour changes, newest first */
-      health_history?: components["schemas"]["HealthHistory"];
+      health_history: components["schemas"]["HealthHistory"];
     };
     StepCount: {
-      id?: string | null;
-      persons?: number;
+      id: string | null;
+      persons: number;
       /** @description of the persons who started */
       share?: number | null;
     };
     FlowAnalytics: {
       /** Format: uuid */
-      flow_id?: string;
+      flow_id: string;
       /** @description tour or checklist */
-      type?: string;
+      type: string;
       /** Format: date-time */
-      from?: string | null;
+      from: string | null;
       /** Format: date-time */
-      to?: string | null;
+      to: string | null;
       /** @description persons who started in the range */
-      started?: number;
-      completed?: number;
-      completion_rate?: number | null;
+      started: number;
+      completed: number;
+      completion_rate: number | null;
       /** @description tours */
       steps?: components["schemas"]["StepCount"][];
       /** @description tours */
@@ -5405,24 +5450,24 @@ export interface components {
     };
     StuckPerson: {
       /** Format: uuid */
-      person_id?: string;
-      user_id?: string | null;
-      status?: string;
-      completed_items?: string[];
+      person_id: string;
+      user_id: string | null;
+      status: string;
+      completed_items: string[];
       /** Format: date-time */
-      first_shown_at?: string | null;
+      first_shown_at: string | null;
       /** Format: date-time */
-      last_progress_at?: string;
+      last_progress_at: string;
     };
     StuckPage: {
-      data?: components["schemas"]["StuckPerson"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["StuckPerson"][];
+      has_more: boolean;
+      next_cursor: string | null;
     };
     EventType: {
-      type?: string;
-      version?: number;
-      description?: string;
+      type: string;
+      version: number;
+      description: string;
     };
     EventTypeList: {
       data: components["schemas"]["EventType"][];
@@ -5433,26 +5478,26 @@ export interface components {
     };
     Endpoint: {
       /** Format: uuid */
-      id?: string;
-      url?: string;
-      description?: string;
-      event_types?: string[];
-      tracked_events?: string[];
-      filter?: string | null;
-      traits?: components["schemas"]["Traits"];
-      enabled?: boolean;
-      disabled_reason?: string | null;
+      id: string;
+      url: string;
+      description: string;
+      event_types: string[];
+      tracked_events: string[];
+      filter: string | null;
+      traits: components["schemas"]["Traits"];
+      enabled: boolean;
+      disabled_reason: string | null;
       /** @description messages given up in a row; enough of them disable it */
-      failed_in_row?: number;
+      failed_in_row: number;
       /** Format: date-time */
-      previous_secret_expires_at?: string | null;
+      previous_secret_expires_at: string | null;
       /** Format: date-time */
-      created_at?: string;
+      created_at: string;
       /** Format: date-time */
-      updated_at?: string;
+      updated_at: string;
     };
     EndpointList: {
-      data?: components["schemas"]["Endpoint"][];
+      data: components["schemas"]["Endpoint"][];
     };
     EndpointCreate: {
       url: string;
@@ -5465,24 +5510,24 @@ export interface components {
     };
     EndpointCreated: {
       /** Format: uuid */
-      id?: string;
-      url?: string;
-      description?: string;
-      event_types?: string[];
-      tracked_events?: string[];
-      filter?: string | null;
-      traits?: components["schemas"]["Traits"];
-      enabled?: boolean;
-      disabled_reason?: string | null;
+      id: string;
+      url: string;
+      description: string;
+      event_types: string[];
+      tracked_events: string[];
+      filter: string | null;
+      traits: components["schemas"]["Traits"];
+      enabled: boolean;
+      disabled_reason: string | null;
       /** @description messages given up in a row; enough of them disable it */
-      failed_in_row?: number;
+      failed_in_row: number;
       /** Format: date-time */
-      previous_secret_expires_at?: string | null;
+      previous_secret_expires_at: string | null;
       /** Format: date-time */
-      created_at?: string;
+      created_at: string;
       /** Format: date-time */
-      updated_at?: string;
-      secret?: string;
+      updated_at: string;
+      secret: string;
     };
     EndpointUpdate: {
       url?: string;
@@ -5498,48 +5543,48 @@ export interface components {
       grace_seconds?: number;
     };
     Secret: {
-      secret?: string;
+      secret: string;
       /** Format: date-time */
-      previous_secret_expires_at?: string | null;
+      previous_secret_expires_at: string | null;
     };
     Replayed: {
-      replayed?: number;
+      replayed: number;
     };
     Message: {
-      id?: string;
+      id: string;
       /** Format: uuid */
-      endpoint_id?: string;
-      event_type?: string;
-      status?: string;
-      tries?: number;
+      endpoint_id: string;
+      event_type: string;
+      status: string;
+      tries: number;
       /** Format: date-time */
-      next_attempt_at?: string | null;
+      next_attempt_at: string | null;
       /** Format: date-time */
-      created_at?: string;
+      created_at: string;
       /** Format: date-time */
-      delivered_at?: string | null;
-      payload?: {
+      delivered_at: string | null;
+      payload: {
         [key: string]: unknown;
       };
     };
     MessagePage: {
-      data?: components["schemas"]["Message"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["Message"][];
+      has_more: boolean;
+      next_cursor: string | null;
     };
     Attempt: {
       /** Format: date-time */
-      attempted_at?: string;
-      status_code?: number | null;
-      duration_ms?: number;
-      response_body?: string | null;
-      error?: string | null;
-      succeeded?: boolean;
+      attempted_at: string;
+      status_code: number | null;
+      duration_ms: number;
+      response_body: string | null;
+      error: string | null;
+      succeeded: boolean;
     };
     AttemptPage: {
-      data?: components["schemas"]["Attempt"][];
-      has_more?: boolean;
-      next_cursor?: string | null;
+      data: components["schemas"]["Attempt"][];
+      has_more: boolean;
+      next_cursor: string | null;
     };
     ProjectRef: {
       /** Format: uuid */

@@ -1,13 +1,13 @@
 // Event names the project has seen, for autocompleting analysis forms.
 
-import { type Api, collect } from "./api";
+import { type Api, collect, type Schemas } from "./api";
 import { daysAgo } from "./format";
 import { h } from "./dom";
 
 const SAMPLE = 5000;
 
 export async function eventNames(api: Api, days = 30): Promise<string[]> {
-  const { rows } = await collect<{ type: string; event: string | null }>(api, "/api/v1/events", { from: daysAgo(days).toISOString() }, SAMPLE);
+  const { rows } = await collect<Schemas["ExportedEvent"]>(api, "/api/v1/events", { from: daysAgo(days).toISOString() }, SAMPLE);
   const names = new Set(rows.filter((row) => row.type === "track" && row.event).map((row) => row.event!));
   return [...names].sort();
 }

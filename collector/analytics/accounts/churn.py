@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from collector.analytics.accounts import queries
+from collector.analytics.accounts.results import Churn, ChurnedAccount, ChurnPeriod, ChurnRate
 from collector.analytics.surveys.scoring import share
 from collector.kit import periods
 from collector.kit.db.engine import read_transaction
@@ -43,7 +44,7 @@ def _churned_at(times: Mapping[str, str] | None, fallback: datetime) -> datetime
 
 def _rate(
     churned: Sequence[Churned], known_before_start: int, start: datetime, end: datetime
-) -> dict[str, Any]:
+) -> ChurnRate:
     gone_before = sum(1 for c in churned if c.churned_at < start)
     counted = [c for c in churned if start <= c.churned_at < end and c.created_at < start]
     at_start = known_before_start - gone_before
@@ -54,7 +55,7 @@ def _rate(
     }
 
 
-def _listing(churned: Sequence[Churned], start: datetime, end: datetime) -> list[dict[str, Any]]:
+def _listing(churned: Sequence[Churned], start: datetime, end: datetime) -> list[ChurnedAccount]:
     return [
         {
             "account_id": c.account_id,
@@ -76,7 +77,7 @@ def account_churn(
     end: datetime | None,
     zone: ZoneInfo,
     interval: periods.Interval | None = None,
-) -> dict[str, Any]:
+) -> Churn:
     """The churn rate of ``[start, end)`` (the last 30 days by default), with the accounts
     that churned and, with ``interval``, the rate of each period."""
     end = end or datetime.now(UTC)
@@ -95,10 +96,13 @@ def account_churn(
         ]
         known = connection.execute(queries.accounts_known_before(project_id, starts)).one()
     known_counts = [int(value or 0) for value in known]
-    result: dict[str, Any] = {
+    rate = _rate(churned, known_counts[0], start, end)
+    result: Churn = {
         "from": start,
         "to": end,
-        **_rate(churned, known_counts[0], start, end),
+        "accounts_at_start": rate["accounts_at_start"],
+        "churned": rate["churned"],
+        "churn_rate": rate["churn_rate"],
         "churned_accounts": _listing(churned, start, end),
     }
     if interval is not None:
@@ -118,7 +122,7 @@ def _period_starts(
 
 def _trend(
     churned: Sequence[Churned], starts: Sequence[datetime], known: Sequence[int], end: datetime
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[ChurnPeriod]:
     for index, start in enumerate(starts):
         until = starts[index + 1] if index + 1 < len(starts) else end
         yield {"start": start, "end": until, **_rate(churned, known[index], start, until)}

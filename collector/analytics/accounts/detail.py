@@ -18,6 +18,14 @@ from sqlalchemy import Connection, Engine, Row
 
 from collector.analytics.accounts import detail_queries as queries
 from collector.analytics.accounts.health import accounts_health
+from collector.analytics.accounts.results import (
+    AccountActivity,
+    AccountDetail,
+    AccountUser,
+    CurrentHealth,
+    HealthChange,
+    HealthHistory,
+)
 from collector.kit.db.engine import read_transaction
 from collector.kit.db.paging import Page, decode_cursor, encode_cursor
 from collector.kit.errors import NotFound
@@ -25,8 +33,6 @@ from collector.kit.periods import boundaries, period_start
 
 MAX_HISTORY = 100
 """Colour changes shown, newest first: a page to read, not an export."""
-SHOWN_TRAITS = ("name", "email")
-"""The person traits the users list carries; the person's page has all of them."""
 
 
 @dataclass(frozen=True)
@@ -55,12 +61,14 @@ def _missing(identifier: object) -> NotFound:
     return NotFound(f"no account with id {identifier} in this project")
 
 
-def _user(row: Row[Any]) -> dict[str, Any]:
+def _user(row: Row[Any]) -> AccountUser:
+    """Of the person's traits only ``name`` and ``email``: the person's page has them all."""
     traits = row.traits or {}
     return {
         "person_id": row.person_id,
         "user_id": row.user_id,
-        **{name: _text(traits.get(name)) for name in SHOWN_TRAITS},
+        "name": _text(traits.get("name")),
+        "email": _text(traits.get("email")),
         "joined_at": row.joined_at,
         "last_seen": row.last_seen,
         "events": row.events,
@@ -79,7 +87,7 @@ def _users(
     *,
     cursor: str | None,
     limit: int,
-) -> Page:
+) -> Page[AccountUser]:
     statement = queries.users_page(
         project_id, account_id, within, after_id=decode_cursor(cursor), limit=limit + 1
     )
@@ -94,7 +102,7 @@ def _users(
 
 def _activity(
     connection: Connection, project_id: uuid.UUID, account_id: uuid.UUID, weeks: Weeks
-) -> dict[str, Any]:
+) -> AccountActivity:
     edges = weeks.edges()
     rows = connection.execute(queries.weekly_activity(project_id, account_id, edges, weeks.end))
     counted = {row.week: row for row in rows}
@@ -114,16 +122,18 @@ def _activity(
     }
 
 
-def _history(connection: Connection, project_id: uuid.UUID, account_id: uuid.UUID) -> Any:
+def _history(connection: Connection, project_id: uuid.UUID, account_id: uuid.UUID) -> HealthHistory:
     rows = connection.execute(queries.health_history(project_id, account_id, MAX_HISTORY + 1))
-    entries = [
+    entries: list[HealthChange] = [
         {"at": row.at, "status": row.colour, "previous": row.previous, "score": row.score}
         for row in rows
     ]
     return {"data": entries[:MAX_HISTORY], "has_more": len(entries) > MAX_HISTORY}
 
 
-def _health(engine: Engine, project_id: uuid.UUID, account_id: uuid.UUID, end: datetime) -> Any:
+def _health(
+    engine: Engine, project_id: uuid.UUID, account_id: uuid.UUID, end: datetime
+) -> CurrentHealth:
     entries, settings = accounts_health(engine, project_id, None, end, account_id=account_id)
     if not entries:
         raise _missing(account_id)
@@ -145,7 +155,7 @@ def account_detail(
     *,
     cursor: str | None,
     limit: int,
-) -> dict[str, Any]:
+) -> AccountDetail:
     """The account's page; 404 for an account of no project or of another one."""
     with read_transaction(engine) as connection:
         found = connection.execute(queries.account(project_id, account_id)).first()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Row, select
 
 from collector.analytics.accounts import queries
 from collector.analytics.accounts.health_scoring import (
@@ -21,6 +21,7 @@ from collector.analytics.accounts.health_scoring import (
     account_health,
     seats_of,
 )
+from collector.analytics.accounts.results import AccountHealth, Health, ShownSettings
 from collector.kit.db.engine import read_transaction
 from collector.kit.db.models import Project, table_of
 from collector.kit.db.paging import Page, decode_cursor, encode_cursor
@@ -116,7 +117,7 @@ def accounts_health(
     end: datetime | None,
     *,
     account_id: uuid.UUID | None = None,
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+) -> tuple[list[AccountHealth], ShownSettings]:
     """Every account's health (or only ``account_id``'s), least healthy first, and the
     settings it was scored with."""
     with read_transaction(engine) as connection:
@@ -126,16 +127,10 @@ def accounts_health(
         rows = connection.execute(queries.accounts(project_id, account_id)).all()
     keys = len(settings.key_features)
     scored = [
-        {
-            "account_id": row.id,
-            "group_id": row.group_id,
-            "name": (row.traits or {}).get("name"),
-            **account_health(_usage(row, counts, window, keys), settings),
-        }
-        for row in rows
+        _scored(row, account_health(_usage(row, counts, window, keys), settings)) for row in rows
     ]
     scored.sort(key=lambda entry: (entry["score"] is None, entry["score"] or 0))
-    shown_settings = {
+    shown_settings: ShownSettings = {
         "weights": dict(settings.weights),
         "thresholds": dict(settings.thresholds),
         "key_features": list(settings.key_features),
@@ -145,7 +140,20 @@ def accounts_health(
     return scored, shown_settings
 
 
-def page_of(entries: Sequence[dict[str, Any]], *, cursor: str | None, limit: int) -> Page:
+def _scored(row: Row[Any], health: Health) -> AccountHealth:
+    return AccountHealth(
+        account_id=row.id,
+        group_id=row.group_id,
+        name=(row.traits or {}).get("name"),
+        score=health["score"],
+        status=health["status"],
+        components=health["components"],
+    )
+
+
+def page_of(
+    entries: Sequence[AccountHealth], *, cursor: str | None, limit: int
+) -> Page[AccountHealth]:
     """A page of a computed list; the cursor is the position after the page."""
     offset = decode_cursor(cursor)
     data = list(entries[offset : offset + limit])
@@ -157,7 +165,7 @@ def page_of(entries: Sequence[dict[str, Any]], *, cursor: str | None, limit: int
     )
 
 
-def health_rows(entries: Sequence[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def health_rows(entries: Sequence[AccountHealth]) -> Iterator[dict[str, Any]]:
     """Accounts' health as flat rows for CSV."""
     for entry in entries:
         parts = entry["components"]

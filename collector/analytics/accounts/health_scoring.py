@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from collector.analytics.accounts.results import Components, Health, Sentiment
 from collector.kit.project_settings import COMPONENTS, HealthSettings
 
 
@@ -56,7 +57,7 @@ def _fraction(part: float, whole: float) -> float | None:
     return min(part / whole, 1.0) if whole > 0 else None
 
 
-def _sentiment(usage: AccountUsage) -> dict[str, Any]:
+def _sentiment(usage: AccountUsage) -> Sentiment:
     nps = (
         100 * (usage.nps_promoters - usage.nps_detractors) / usage.nps_answers
         if usage.nps_answers
@@ -74,7 +75,7 @@ def _sentiment(usage: AccountUsage) -> dict[str, Any]:
     }
 
 
-def components(usage: AccountUsage) -> dict[str, dict[str, Any]]:
+def components(usage: AccountUsage) -> Components:
     """Each component's value (0-1, or null when it cannot be known) and what it came from."""
     breadth_base = usage.seats if usage.seats is not None else usage.members
     return {
@@ -98,9 +99,7 @@ def components(usage: AccountUsage) -> dict[str, dict[str, Any]]:
     }
 
 
-def weighted_score(
-    parts: Mapping[str, Mapping[str, Any]], weights: Mapping[str, float]
-) -> float | None:
+def weighted_score(parts: Mapping[str, Any], weights: Mapping[str, float]) -> float | None:
     """100 x the weighted mean of the components with a value; null when none has one."""
     present: list[tuple[float, float]] = [
         (weights[name], parts[name]["value"])
@@ -122,7 +121,7 @@ def status_of(score: float | None, thresholds: Mapping[str, float]) -> str | Non
     return "yellow" if score >= thresholds["yellow"] else "red"
 
 
-def account_health(usage: AccountUsage, settings: HealthSettings) -> dict[str, Any]:
+def account_health(usage: AccountUsage, settings: HealthSettings) -> Health:
     """``{"score", "status", "components"}`` of one account."""
     parts = components(usage)
     score = weighted_score(parts, settings.weights)

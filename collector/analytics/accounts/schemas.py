@@ -37,33 +37,69 @@ class ChurnQuerySchema(AnalysisRangeSchema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 
+class HealthFrequencySchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "0-1"})
+    active_days = fields.Integer(required=True)
+    window_days = fields.Integer(required=True)
+
+
+class HealthBreadthSchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "0-1"})
+    active_users = fields.Integer(required=True)
+    members = fields.Integer(required=True)
+    seats = fields.Float(allow_none=True, required=True)
+
+
+class HealthDepthSchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "0-1"})
+    features_used = fields.Integer(required=True)
+    key_features = fields.Integer(required=True)
+
+
+class HealthSentimentSchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "0-1"})
+    nps = fields.Float(allow_none=True, required=True)
+    nps_answers = fields.Integer(required=True)
+    csat_satisfied_share = fields.Float(allow_none=True, required=True)
+    csat_answers = fields.Integer(required=True)
+
+
+class HealthComponentsSchema(Schema):
+    """Each component's value (0-1, null when it cannot be known) and its inputs."""
+
+    frequency = fields.Nested(HealthFrequencySchema, required=True)
+    breadth = fields.Nested(HealthBreadthSchema, required=True)
+    depth = fields.Nested(HealthDepthSchema, required=True)
+    sentiment = fields.Nested(HealthSentimentSchema, required=True)
+
+
 class AccountHealthSchema(Schema):
-    account_id = fields.UUID()
-    group_id = fields.String()
-    name = fields.String(allow_none=True)
-    score = fields.Float(allow_none=True)
-    status = fields.String(allow_none=True, metadata={"description": "green, yellow or red"})
-    components = fields.Dict(
-        keys=fields.String(),
-        values=fields.Dict(),
-        metadata={"description": "frequency, breadth, depth, sentiment: value 0-1 and inputs"},
+    account_id = fields.UUID(required=True)
+    group_id = fields.String(required=True)
+    name = fields.String(allow_none=True, required=True)
+    score = fields.Float(allow_none=True, required=True)
+    status = fields.String(
+        allow_none=True, metadata={"description": "green, yellow or red"}, required=True
     )
+    components = fields.Nested(HealthComponentsSchema, required=True)
 
 
 class HealthPageSchema(Schema):
-    data = fields.List(fields.Nested(AccountHealthSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
-    settings = fields.Dict(metadata={"description": "weights, thresholds, key features used"})
+    data = fields.List(fields.Nested(AccountHealthSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+    settings = fields.Dict(
+        metadata={"description": "weights, thresholds, key features used"}, required=True
+    )
 
 
 class ChurnSchema(Schema):
-    from_ = fields.DateTime(data_key="from")
-    to = fields.DateTime()
-    accounts_at_start = fields.Integer()
-    churned = fields.Integer()
-    churn_rate = fields.Float(allow_none=True)
-    churned_accounts = fields.List(fields.Dict())
+    from_ = fields.DateTime(data_key="from", required=True)
+    to = fields.DateTime(required=True)
+    accounts_at_start = fields.Integer(required=True)
+    churned = fields.Integer(required=True)
+    churn_rate = fields.Float(allow_none=True, required=True)
+    churned_accounts = fields.List(fields.Dict(), required=True)
     trend = fields.List(fields.Dict())
 
 
@@ -97,65 +133,75 @@ class AccountQuerySchema(ZonedTimeRangeSchema):
 
 
 class AccountUserSchema(Schema):
-    person_id = fields.UUID()
-    user_id = fields.String(allow_none=True)
-    name = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    joined_at = fields.DateTime()
-    last_seen = fields.DateTime(allow_none=True, metadata={"description": "last activity"})
-    events = fields.Integer(metadata={"description": "activity events in the weeks shown"})
+    person_id = fields.UUID(required=True)
+    user_id = fields.String(allow_none=True, required=True)
+    name = fields.String(allow_none=True, required=True)
+    email = fields.String(allow_none=True, required=True)
+    joined_at = fields.DateTime(required=True)
+    last_seen = fields.DateTime(
+        allow_none=True, metadata={"description": "last activity"}, required=True
+    )
+    events = fields.Integer(
+        metadata={"description": "activity events in the weeks shown"}, required=True
+    )
 
 
 class AccountUsersPageSchema(Schema):
-    data = fields.List(fields.Nested(AccountUserSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(AccountUserSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
 
 
 class AccountWeekSchema(Schema):
-    week = fields.String(metadata={"description": "the week's Monday, in tz"})
-    active_users = fields.Integer()
-    events = fields.Integer(metadata={"description": "track, page and screen calls"})
+    week = fields.String(metadata={"description": "the week's Monday, in tz"}, required=True)
+    active_users = fields.Integer(required=True)
+    events = fields.Integer(metadata={"description": "track, page and screen calls"}, required=True)
 
 
 class AccountActivitySchema(Schema):
-    interval = fields.String()
-    tz = fields.String()
-    from_ = fields.DateTime(data_key="from")
-    to = fields.DateTime()
-    weeks = fields.List(fields.Nested(AccountWeekSchema))
+    interval = fields.String(required=True)
+    tz = fields.String(required=True)
+    from_ = fields.DateTime(data_key="from", required=True)
+    to = fields.DateTime(required=True)
+    weeks = fields.List(fields.Nested(AccountWeekSchema), required=True)
 
 
 class AccountCurrentHealthSchema(Schema):
-    score = fields.Float(allow_none=True)
-    status = fields.String(allow_none=True, metadata={"description": "green, yellow or red"})
-    components = fields.Dict(keys=fields.String(), values=fields.Dict())
-    from_ = fields.DateTime(data_key="from")
-    to = fields.DateTime()
+    score = fields.Float(allow_none=True, required=True)
+    status = fields.String(
+        allow_none=True, metadata={"description": "green, yellow or red"}, required=True
+    )
+    components = fields.Nested(HealthComponentsSchema, required=True)
+    from_ = fields.DateTime(data_key="from", required=True)
+    to = fields.DateTime(required=True)
 
 
 class HealthChangeSchema(Schema):
-    at = fields.DateTime()
-    status = fields.String(metadata={"description": "the colour recorded"})
-    previous = fields.String(allow_none=True, metadata={"description": "null: first colour"})
-    score = fields.Float(allow_none=True)
+    at = fields.DateTime(required=True)
+    status = fields.String(metadata={"description": "the colour recorded"}, required=True)
+    previous = fields.String(
+        allow_none=True, metadata={"description": "null: first colour"}, required=True
+    )
+    score = fields.Float(allow_none=True, required=True)
 
 
 class HealthHistorySchema(Schema):
-    data = fields.List(fields.Nested(HealthChangeSchema))
-    has_more = fields.Boolean()
+    data = fields.List(fields.Nested(HealthChangeSchema), required=True)
+    has_more = fields.Boolean(required=True)
 
 
 class AccountDetailSchema(Schema):
-    id = fields.UUID()
-    group_id = fields.String()
-    name = fields.String(allow_none=True)
-    traits = fields.Dict()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    health = fields.Nested(AccountCurrentHealthSchema)
-    activity = fields.Nested(AccountActivitySchema)
-    users = fields.Nested(AccountUsersPageSchema)
+    id = fields.UUID(required=True)
+    group_id = fields.String(required=True)
+    name = fields.String(allow_none=True, required=True)
+    traits = fields.Dict(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    health = fields.Nested(AccountCurrentHealthSchema, required=True)
+    activity = fields.Nested(AccountActivitySchema, required=True)
+    users = fields.Nested(AccountUsersPageSchema, required=True)
     health_history = fields.Nested(
-        HealthHistorySchema, metadata={"description": "colour changes, newest first"}
+        HealthHistorySchema,
+        metadata={"description": "colour changes, newest first"},
+        required=True,
     )

@@ -18,27 +18,27 @@ class EventQuerySchema(PageQuerySchema, TimeRangeSchema):
 class ExportedEventSchema(Schema):
     """An event as exported: Segment's field names plus the resolved ``personId``."""
 
-    messageId = fields.String()
-    type = fields.String()
+    messageId = fields.String(required=True)
+    type = fields.String(required=True)
     event = fields.String()
     name = fields.String()
     category = fields.String()
-    userId = fields.String(allow_none=True)
-    anonymousId = fields.String(allow_none=True)
+    userId = fields.String(allow_none=True, required=True)
+    anonymousId = fields.String(allow_none=True, required=True)
     groupId = fields.String()
     previousId = fields.String()
-    personId = fields.UUID(allow_none=True)
+    personId = fields.UUID(allow_none=True, required=True)
     properties = fields.Dict()
     traits = fields.Dict()
-    context = fields.Dict()
+    context = fields.Dict(required=True)
     integrations = fields.Dict()
-    timestamp = fields.DateTime()
+    timestamp = fields.DateTime(required=True)
     originalTimestamp = fields.DateTime()
     sentAt = fields.DateTime()
-    receivedAt = fields.DateTime()
+    receivedAt = fields.DateTime(required=True)
 
 
 class EventPageSchema(Schema):
-    data = fields.List(fields.Nested(ExportedEventSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(ExportedEventSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)

@@ -8,25 +8,18 @@ from typing import Any
 from sqlalchemy import Engine, Row
 
 from collector.analytics.events.queries import EventFilter, events_page
+from collector.analytics.events.results import ExportedEvent
 from collector.kit.db.paging import Page, PageQuery, all_rows, read_page
 from collector.kit.http.responses import dumps
 
-_OPTIONAL = (
-    ("event", "event"),
-    ("groupId", "group_id"),
-    ("previousId", "previous_id"),
-    ("category", "category"),
-    ("properties", "properties"),
-    ("traits", "traits"),
-    ("integrations", "integrations"),
-    ("originalTimestamp", "original_timestamp"),
-    ("sentAt", "sent_at"),
-)
+NAMED = ("page", "screen")
+"""The call types whose ``event`` column holds a ``name``."""
 
 
-def exported(row: Row[Any]) -> dict[str, Any]:
-    """Segment's field names; fields a call type does not have are left out."""
-    event: dict[str, Any] = {
+def exported(row: Row[Any]) -> ExportedEvent:
+    """Segment's field names; fields a call type does not have are left out, in the order
+    they always had (``name`` last)."""
+    event: ExportedEvent = {
         "messageId": row.message_id,
         "type": row.type,
         "userId": row.user_id,
@@ -36,20 +29,41 @@ def exported(row: Row[Any]) -> dict[str, Any]:
         "timestamp": row.timestamp,
         "receivedAt": row.received_at,
     }
-    for name, column in _OPTIONAL:
-        value = getattr(row, column)
-        if value is not None:
-            event[name] = value
-    if row.type in ("page", "screen") and "event" in event:
-        event["name"] = event.pop("event")
+    if row.event is not None and row.type not in NAMED:
+        event["event"] = row.event
+    if row.group_id is not None:
+        event["groupId"] = row.group_id
+    if row.previous_id is not None:
+        event["previousId"] = row.previous_id
+    if row.category is not None:
+        event["category"] = row.category
+    _documents(event, row)
+    if row.event is not None and row.type in NAMED:
+        event["name"] = row.event
     return event
+
+
+def _documents(event: ExportedEvent, row: Row[Any]) -> None:
+    """The JSON columns and the client's own timestamps, when the call had them."""
+    if row.properties is not None:
+        event["properties"] = row.properties
+    if row.traits is not None:
+        event["traits"] = row.traits
+    if row.integrations is not None:
+        event["integrations"] = row.integrations
+    if row.original_timestamp is not None:
+        event["originalTimestamp"] = row.original_timestamp
+    if row.sent_at is not None:
+        event["sentAt"] = row.sent_at
 
 
 def _query(where: EventFilter) -> PageQuery:
     return lambda after, limit: events_page(where, after_id=after, limit=limit)
 
 
-def list_events(engine: Engine, where: EventFilter, *, cursor: str | None, limit: int) -> Page:
+def list_events(
+    engine: Engine, where: EventFilter, *, cursor: str | None, limit: int
+) -> Page[ExportedEvent]:
     return read_page(engine, _query(where), exported, cursor=cursor, limit=limit)
 
 

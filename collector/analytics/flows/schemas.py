@@ -28,19 +28,21 @@ class StuckQuerySchema(PageQuerySchema, AnalysisRangeSchema):
 
 
 class StepCountSchema(Schema):
-    id = fields.String(allow_none=True)
-    persons = fields.Integer()
+    id = fields.String(allow_none=True, required=True)
+    persons = fields.Integer(required=True)
     share = fields.Float(allow_none=True, metadata={"description": "of the persons who started"})
 
 
 class FlowAnalyticsSchema(Schema):
-    flow_id = fields.UUID()
-    type = fields.String(metadata={"description": "tour or checklist"})
-    from_ = fields.DateTime(data_key="from", allow_none=True)
-    to = fields.DateTime(allow_none=True)
-    started = fields.Integer(metadata={"description": "persons who started in the range"})
-    completed = fields.Integer()
-    completion_rate = fields.Float(allow_none=True)
+    flow_id = fields.UUID(required=True)
+    type = fields.String(metadata={"description": "tour or checklist"}, required=True)
+    from_ = fields.DateTime(data_key="from", allow_none=True, required=True)
+    to = fields.DateTime(allow_none=True, required=True)
+    started = fields.Integer(
+        metadata={"description": "persons who started in the range"}, required=True
+    )
+    completed = fields.Integer(required=True)
+    completion_rate = fields.Float(allow_none=True, required=True)
     steps = fields.List(fields.Nested(StepCountSchema), metadata={"description": "tours"})
     dismissed = fields.Integer(metadata={"description": "tours"})
     dismissed_at = fields.List(fields.Nested(StepCountSchema), metadata={"description": "tours"})
@@ -54,15 +56,15 @@ class FlowAnalyticsSchema(Schema):
 
 
 class StuckPersonSchema(Schema):
-    person_id = fields.UUID()
-    user_id = fields.String(allow_none=True)
-    status = fields.String()
-    completed_items = fields.List(fields.String())
-    first_shown_at = fields.DateTime(allow_none=True)
-    last_progress_at = fields.DateTime()
+    person_id = fields.UUID(required=True)
+    user_id = fields.String(allow_none=True, required=True)
+    status = fields.String(required=True)
+    completed_items = fields.List(fields.String(), required=True)
+    first_shown_at = fields.DateTime(allow_none=True, required=True)
+    last_progress_at = fields.DateTime(required=True)
 
 
 class StuckPageSchema(Schema):
-    data = fields.List(fields.Nested(StuckPersonSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(StuckPersonSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, Row
 
 from collector.analytics.flows import queries
 from collector.analytics.flows.queries import FlowFilter
+from collector.analytics.flows.results import ChecklistFigures, StuckPerson, TourFigures
 from collector.analytics.surveys.scoring import share
 from collector.experiences.repository import find_experience
 from collector.kit.db.engine import read_transaction
@@ -51,15 +52,17 @@ def _by_step(counts: Sequence[Row[Any]], event: str, known: list[str]) -> dict[s
     return {**ordered, **dict(sorted(found.items()))}
 
 
-def _tour(
-    connection: Connection, where: FlowFilter, definition: Mapping[str, Any]
-) -> dict[str, Any]:
+def _tour(connection: Connection, where: FlowFilter, definition: Mapping[str, Any]) -> TourFigures:
     totals = connection.execute(queries.tour_totals(where)).one()
     counts = connection.execute(queries.tour_counts(where)).all()
     steps = _step_ids(definition)
     reached = _by_step(counts, "Flow Step Viewed", steps)
     dismissed_at = _by_step(counts, "Flow Dismissed", [])
     return {
+        "flow_id": where.flow_id,
+        "type": "tour",
+        "from": where.start,
+        "to": where.end,
         "started": totals.started,
         "steps": [
             {"id": step, "persons": n, "share": share(n, totals.started)}
@@ -76,15 +79,20 @@ def _tour(
 
 
 def _checklist(
-    connection: Connection, where: FlowFilter, flow: Row[Any], stuck_before: datetime
-) -> dict[str, Any]:
+    connection: Connection, where: FlowFilter, flow: Row[Any], stuck_days: int
+) -> ChecklistFigures:
     items = list(flow.definition.get("items") or ())
     ids = [item["id"] for item in items]
-    row = connection.execute(queries.checklist_counts(where, ids, stuck_before)).one()
+    row = connection.execute(queries.checklist_counts(where, ids, stuck_since(stuck_days))).one()
     started = row.started
     done = [int(row._mapping[f"item_{index}"] or 0) for index in range(len(ids))]
     span = queries.checklist_span_seconds(where, items, flow.created_at)
     return {
+        "flow_id": where.flow_id,
+        "type": "checklist",
+        "from": where.start,
+        "to": where.end,
+        "stuck_days": stuck_days,
         "started": started,
         "items": [
             {"id": item, "persons": n, "share": share(n, started)}
@@ -101,20 +109,20 @@ def stuck_since(days: int, now: datetime | None = None) -> datetime:
     return (now or datetime.now(UTC)) - timedelta(days=days)
 
 
-def flow_analytics(engine: Engine, where: FlowFilter, *, stuck_days: int) -> dict[str, Any]:
+def flow_analytics(
+    engine: Engine, where: FlowFilter, *, stuck_days: int
+) -> TourFigures | ChecklistFigures:
     """What people did with a tour or a checklist that they started in the range."""
     with read_transaction(engine) as connection:
         flow = _flow(connection, where)
-        base = {"flow_id": where.flow_id, "type": flow.type, "from": where.start, "to": where.end}
         if flow.type == "checklist":
-            figures = _checklist(connection, where, flow, stuck_since(stuck_days))
-            return {**base, "stuck_days": stuck_days, **figures}
+            return _checklist(connection, where, flow, stuck_days)
         if flow.type != "tour":
             raise BadRequest(
                 f"analytics cover tours and checklists, not {flow.type}s",
                 fields={"id": ["is not a tour or a checklist"]},
             )
-        return {**base, **_tour(connection, where, flow.definition)}
+        return _tour(connection, where, flow.definition)
 
 
 def analytics_rows(result: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
@@ -139,8 +147,15 @@ def require_checklist(engine: Engine, where: FlowFilter) -> None:
             )
 
 
-def _shape_stuck(row: Row[Any]) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in STUCK_COLUMNS}
+def _shape_stuck(row: Row[Any]) -> StuckPerson:
+    return StuckPerson(
+        person_id=row.person_id,
+        user_id=row.user_id,
+        status=row.status,
+        completed_items=row.completed_items,
+        first_shown_at=row.first_shown_at,
+        last_progress_at=row.last_progress_at,
+    )
 
 
 def _stuck_query(where: FlowFilter, before: datetime) -> Any:
@@ -149,11 +164,11 @@ def _stuck_query(where: FlowFilter, before: datetime) -> Any:
 
 def stuck_persons(
     engine: Engine, where: FlowFilter, *, days: int, cursor: str | None, limit: int
-) -> Page:
+) -> Page[StuckPerson]:
     """A page of the persons stuck on a checklist: started, no progress for ``days``."""
     query = _stuck_query(where, stuck_since(days))
     return read_page(engine, query, _shape_stuck, cursor=cursor, limit=limit)
 
 
-def all_stuck_persons(engine: Engine, where: FlowFilter, *, days: int) -> Iterator[dict[str, Any]]:
+def all_stuck_persons(engine: Engine, where: FlowFilter, *, days: int) -> Iterator[StuckPerson]:
     return (_shape_stuck(row) for row in all_rows(engine, _stuck_query(where, stuck_since(days))))

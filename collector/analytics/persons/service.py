@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import Engine, select
 
+from collector.analytics.persons.results import PersonDetail
 from collector.identity.repository import resolve_person_id
 from collector.kit.db.engine import read_transaction
 from collector.kit.db.models import Account, AccountMember, Identity, Person, table_of
@@ -18,7 +18,7 @@ _accounts = table_of(Account)
 _members = table_of(AccountMember)
 
 
-def get_person(engine: Engine, project_id: uuid.UUID, key: str) -> dict[str, Any]:
+def get_person(engine: Engine, project_id: uuid.UUID, key: str) -> PersonDetail:
     with read_transaction(engine) as connection:
         person_id = resolve_person_id(connection, project_id, key)
         person = (

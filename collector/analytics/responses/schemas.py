@@ -14,48 +14,53 @@ class ResponseQuerySchema(PageQuerySchema, TimeRangeSchema):
 
 
 class ResponseSchema(Schema):
-    id = fields.Integer()
-    survey_id = fields.UUID()
-    version = fields.Integer()
-    person_id = fields.UUID(allow_none=True)
-    user_id = fields.String(allow_none=True)
-    message_id = fields.String()
-    survey_type = fields.String()
-    score = fields.Integer(allow_none=True)
-    scale_min = fields.Integer()
-    scale_max = fields.Integer()
-    dimension = fields.String(allow_none=True)
-    text = fields.String(allow_none=True)
-    choices = fields.List(fields.String(), allow_none=True)
-    answers = fields.Dict(allow_none=True)
-    locale = fields.String(allow_none=True)
-    eligible = fields.Boolean(metadata={"description": "false when the survey was not due"})
-    responded_at = fields.DateTime()
+    id = fields.Integer(required=True)
+    survey_id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    person_id = fields.UUID(allow_none=True, required=True)
+    user_id = fields.String(allow_none=True, required=True)
+    message_id = fields.String(required=True)
+    survey_type = fields.String(required=True)
+    score = fields.Integer(allow_none=True, required=True)
+    scale_min = fields.Integer(required=True)
+    scale_max = fields.Integer(required=True)
+    dimension = fields.String(allow_none=True, required=True)
+    text = fields.String(allow_none=True, required=True)
+    choices = fields.List(fields.String(), allow_none=True, required=True)
+    answers = fields.Dict(allow_none=True, required=True)
+    locale = fields.String(allow_none=True, required=True)
+    eligible = fields.Boolean(
+        metadata={"description": "false when the survey was not due"}, required=True
+    )
+    responded_at = fields.DateTime(required=True)
 
 
 class ResponsePageSchema(Schema):
-    data = fields.List(fields.Nested(ResponseSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(ResponseSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
 
 
 class ProgressSchema(Schema):
-    id = fields.Integer()
-    person_id = fields.UUID()
-    user_id = fields.String(allow_none=True)
-    version = fields.Integer()
-    status = fields.String()
-    current_step = fields.String(allow_none=True)
-    completed_items = fields.List(fields.String())
-    shown_count = fields.Integer()
-    dismiss_count = fields.Integer()
-    first_shown_at = fields.DateTime(allow_none=True)
-    last_shown_at = fields.DateTime(allow_none=True)
-    completed_at = fields.DateTime(allow_none=True)
+    id = fields.Integer(required=True)
+    person_id = fields.UUID(required=True)
+    user_id = fields.String(allow_none=True, required=True)
+    version = fields.Integer(required=True)
+    status = fields.String(required=True)
+    current_step = fields.String(allow_none=True, required=True)
+    completed_items = fields.List(fields.String(), required=True)
+    shown_count = fields.Integer(required=True)
+    dismiss_count = fields.Integer(required=True)
+    first_shown_at = fields.DateTime(allow_none=True, required=True)
+    last_shown_at = fields.DateTime(allow_none=True, required=True)
+    completed_at = fields.DateTime(allow_none=True, required=True)
 
 
 class ProgressReportSchema(ResponsePageSchema):
     summary = fields.Dict(
-        keys=fields.String(), values=fields.Integer(), metadata={"description": "people per status"}
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "people per status"},
+        required=True,
     )
-    data = fields.List(fields.Nested(ProgressSchema))
+    data = fields.List(fields.Nested(ProgressSchema), required=True)

@@ -15,6 +15,7 @@ from collector.analytics.responses.queries import (
     progress_summary,
     responses_page,
 )
+from collector.analytics.responses.results import Progress, ProgressReport, SurveyResponse
 from collector.experiences.repository import find_experience
 from collector.kit.db.engine import read_transaction
 from collector.kit.db.paging import Page, PageQuery, all_rows, read_page
@@ -41,20 +42,6 @@ RESPONSE_COLUMNS = (
     "eligible",
     "responded_at",
 )
-PROGRESS_COLUMNS = (
-    "id",
-    "person_id",
-    "user_id",
-    "version",
-    "status",
-    "current_step",
-    "completed_items",
-    "shown_count",
-    "dismiss_count",
-    "first_shown_at",
-    "last_shown_at",
-    "completed_at",
-)
 
 
 def require_experience(
@@ -66,11 +53,43 @@ def require_experience(
             raise NotFound(f"no {kind} with id {experience_id} in this project")
 
 
-def _shaped(columns: tuple[str, ...]) -> Any:
-    def shape(row: Row[Any]) -> dict[str, Any]:
-        return {name: getattr(row, name) for name in columns}
+def _response(row: Row[Any]) -> SurveyResponse:
+    return SurveyResponse(
+        id=row.id,
+        survey_id=row.survey_id,
+        version=row.version,
+        person_id=row.person_id,
+        user_id=row.user_id,
+        message_id=row.message_id,
+        survey_type=row.survey_type,
+        score=row.score,
+        scale_min=row.scale_min,
+        scale_max=row.scale_max,
+        dimension=row.dimension,
+        text=row.text,
+        choices=row.choices,
+        answers=row.answers,
+        locale=row.locale,
+        eligible=row.eligible,
+        responded_at=row.responded_at,
+    )
 
-    return shape
+
+def _progress(row: Row[Any]) -> Progress:
+    return Progress(
+        id=row.id,
+        person_id=row.person_id,
+        user_id=row.user_id,
+        version=row.version,
+        status=row.status,
+        current_step=row.current_step,
+        completed_items=row.completed_items,
+        shown_count=row.shown_count,
+        dismiss_count=row.dismiss_count,
+        first_shown_at=row.first_shown_at,
+        last_shown_at=row.last_shown_at,
+        completed_at=row.completed_at,
+    )
 
 
 def _responses(where: ResponseFilter) -> PageQuery:
@@ -79,15 +98,13 @@ def _responses(where: ResponseFilter) -> PageQuery:
 
 def list_responses(
     engine: Engine, where: ResponseFilter, *, cursor: str | None, limit: int
-) -> Page:
-    return read_page(
-        engine, _responses(where), _shaped(RESPONSE_COLUMNS), cursor=cursor, limit=limit
-    )
+) -> Page[SurveyResponse]:
+    return read_page(engine, _responses(where), _response, cursor=cursor, limit=limit)
 
 
 def export_responses(engine: Engine, where: ResponseFilter, export_format: str) -> Iterator[bytes]:
     """Every matching response as NDJSON or CSV, streamed."""
-    rows = (_shaped(RESPONSE_COLUMNS)(row) for row in all_rows(engine, _responses(where)))
+    rows = (_response(row) for row in all_rows(engine, _responses(where)))
     if export_format == "csv":
         return (line.encode() for line in csv_lines(RESPONSE_COLUMNS, rows))
     return (dumps(row) + b"\n" for row in rows)
@@ -99,7 +116,7 @@ def _progress_rows(project_id: uuid.UUID, flow_id: uuid.UUID, after: int, limit:
 
 def flow_progress(
     engine: Engine, project_id: uuid.UUID, flow_id: uuid.UUID, *, cursor: str | None, limit: int
-) -> dict[str, Any]:
+) -> ProgressReport:
     """Who is where in a flow: a count per status, and a page of people."""
     with read_transaction(engine) as connection:
         summary = {
@@ -107,5 +124,5 @@ def flow_progress(
             for row in connection.execute(progress_summary(project_id, flow_id))
         }
     query: PageQuery = partial(_progress_rows, project_id, flow_id)
-    page = read_page(engine, query, _shaped(PROGRESS_COLUMNS), cursor=cursor, limit=limit)
+    page = read_page(engine, query, _progress, cursor=cursor, limit=limit)
     return {"summary": summary, **page.as_dict()}

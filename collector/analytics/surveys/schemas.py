@@ -54,58 +54,107 @@ class TextsQuerySchema(PageQuerySchema, AnalysisRangeSchema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 
+class SurveyScaleSchema(Schema):
+    min = fields.Integer(required=True)
+    max = fields.Integer(required=True)
+    binary = fields.Boolean(required=True, metadata={"description": "a 0-1 (no/yes) scale"})
+
+
+class NpsSharesSchema(Schema):
+    promoters = fields.Float(required=True)
+    passives = fields.Float(required=True)
+    detractors = fields.Float(required=True)
+
+
+class NpsScoreSchema(Schema):
+    score = fields.Float(required=True, metadata={"description": "-100 to 100"})
+    ci95 = fields.List(
+        fields.Float(), required=True, metadata={"description": "low and high, 95% interval"}
+    )
+    promoters = fields.Integer(required=True)
+    passives = fields.Integer(required=True)
+    detractors = fields.Integer(required=True)
+    shares = fields.Nested(NpsSharesSchema, required=True)
+
+
+class CsatScoreSchema(Schema):
+    mean = fields.Float(allow_none=True, required=True)
+    stdev = fields.Float(allow_none=True, required=True, metadata={"description": "null under 2"})
+    satisfied_share = fields.Float(required=True)
+    scale = fields.Nested(SurveyScaleSchema, required=True)
+
+
+class CesScoreSchema(Schema):
+    mean = fields.Float(allow_none=True, required=True)
+    stdev = fields.Float(allow_none=True, required=True, metadata={"description": "null under 2"})
+    high_effort_share = fields.Float(required=True)
+    scale = fields.Nested(SurveyScaleSchema, required=True)
+
+
+class ResponseRateSchema(Schema):
+    shown = fields.Integer(required=True, metadata={"description": "persons"})
+    responded = fields.Integer(required=True, metadata={"description": "persons"})
+    rate = fields.Float(allow_none=True, required=True)
+
+
+class ExcludedAnswersSchema(Schema):
+    ineligible = fields.Integer(required=True)
+    other_scale = fields.Integer(required=True)
+
+
 class FiguresSchema(Schema):
-    n = fields.Integer(metadata={"description": "answers counted: one per person (and dimension)"})
-    low_sample = fields.Boolean(metadata={"description": "n < 30: too few to read a trend in"})
-    nps = fields.Dict(
-        allow_none=True,
-        metadata={"description": "score, ci95, promoters, passives, detractors, shares"},
+    n = fields.Integer(
+        metadata={"description": "answers counted: one per person (and dimension)"}, required=True
     )
-    csat = fields.Dict(
-        allow_none=True, metadata={"description": "mean, stdev, satisfied_share, scale"}
+    low_sample = fields.Boolean(
+        metadata={"description": "n < 30: too few to read a trend in"}, required=True
     )
-    ces = fields.Dict(
-        allow_none=True, metadata={"description": "mean, stdev, high_effort_share, scale"}
-    )
+    nps = fields.Nested(NpsScoreSchema, allow_none=True, metadata={"description": "NPS surveys"})
+    csat = fields.Nested(CsatScoreSchema, allow_none=True, metadata={"description": "CSAT surveys"})
+    ces = fields.Nested(CesScoreSchema, allow_none=True, metadata={"description": "CES surveys"})
     dimensions = fields.Dict(
         keys=fields.String(), values=fields.Dict(), metadata={"description": "CSAT per dimension"}
     )
 
 
 class PeriodFiguresSchema(FiguresSchema):
-    period = fields.String(metadata={"description": "first day of the period, in tz"})
-    start = fields.DateTime()
+    period = fields.String(
+        metadata={"description": "first day of the period, in tz"}, required=True
+    )
+    start = fields.DateTime(required=True)
 
 
 class SegmentFiguresSchema(FiguresSchema):
-    value = fields.String(allow_none=True)
+    value = fields.String(allow_none=True, required=True)
 
 
 class ScoresSchema(FiguresSchema):
-    survey_id = fields.UUID()
-    type = fields.String()
-    scale = fields.Dict()
-    from_ = fields.DateTime(data_key="from", allow_none=True)
-    to = fields.DateTime(allow_none=True)
-    tz = fields.String()
-    response_rate = fields.Dict(metadata={"description": "shown, responded (persons), rate"})
-    excluded = fields.Dict(metadata={"description": "answers left out: ineligible, other_scale"})
+    survey_id = fields.UUID(required=True)
+    type = fields.String(required=True)
+    scale = fields.Nested(SurveyScaleSchema, required=True)
+    from_ = fields.DateTime(data_key="from", allow_none=True, required=True)
+    to = fields.DateTime(allow_none=True, required=True)
+    tz = fields.String(required=True)
+    response_rate = fields.Nested(ResponseRateSchema, required=True)
+    excluded = fields.Nested(
+        ExcludedAnswersSchema, required=True, metadata={"description": "answers left out"}
+    )
     trend = fields.List(fields.Nested(PeriodFiguresSchema))
     segments = fields.List(fields.Nested(SegmentFiguresSchema))
 
 
 class TextAnswerSchema(Schema):
-    id = fields.Integer()
-    person_id = fields.UUID()
-    user_id = fields.String(allow_none=True)
-    dimension = fields.String(allow_none=True)
-    score = fields.Integer()
-    text = fields.String()
-    eligible = fields.Boolean()
-    responded_at = fields.DateTime()
+    id = fields.Integer(required=True)
+    person_id = fields.UUID(required=True)
+    user_id = fields.String(allow_none=True, required=True)
+    dimension = fields.String(allow_none=True, required=True)
+    score = fields.Integer(required=True)
+    text = fields.String(required=True)
+    eligible = fields.Boolean(required=True)
+    responded_at = fields.DateTime(required=True)
 
 
 class TextAnswerPageSchema(Schema):
-    data = fields.List(fields.Nested(TextAnswerSchema))
-    has_more = fields.Boolean()
-    next_cursor = fields.String(allow_none=True)
+    data = fields.List(fields.Nested(TextAnswerSchema), required=True)
+    has_more = fields.Boolean(required=True)
+    next_cursor = fields.String(allow_none=True, required=True)

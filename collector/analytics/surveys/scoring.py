@@ -19,7 +19,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+
+from collector.analytics.surveys.results import (
+    CesScore,
+    CsatScore,
+    Figures,
+    NpsScore,
+    Sample,
+    Scale,
+)
 
 Histogram = Mapping[int, int]
 """How many answers gave each score."""
@@ -35,7 +43,7 @@ def answer_count(histogram: Histogram) -> int:
     return sum(histogram.values())
 
 
-def sample_fields(n: int) -> dict[str, Any]:
+def sample_fields(n: int) -> Sample:
     """``n`` and whether it is too small to trust."""
     return {"n": n, "low_sample": n < LOW_SAMPLE}
 
@@ -61,7 +69,7 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def nps(histogram: Histogram) -> dict[str, Any] | None:
+def nps(histogram: Histogram) -> NpsScore | None:
     """Score, 95% interval, counts and shares of each group; null for no answers."""
     n = answer_count(histogram)
     if n == 0:
@@ -95,7 +103,7 @@ def is_high_effort(score: int, scale: tuple[int, int]) -> bool:
     return 2 * score > low + high
 
 
-def csat(histogram: Histogram, scale: tuple[int, int]) -> dict[str, Any] | None:
+def csat(histogram: Histogram, scale: tuple[int, int]) -> CsatScore | None:
     """``{"mean", "stdev", "satisfied_share", "scale"}``; null for no answers."""
     n = answer_count(histogram)
     if n == 0:
@@ -109,7 +117,7 @@ def csat(histogram: Histogram, scale: tuple[int, int]) -> dict[str, Any] | None:
     }
 
 
-def ces(histogram: Histogram, scale: tuple[int, int]) -> dict[str, Any] | None:
+def ces(histogram: Histogram, scale: tuple[int, int]) -> CesScore | None:
     """``{"mean", "stdev", "high_effort_share", "scale"}``; null for no answers."""
     n = answer_count(histogram)
     if n == 0:
@@ -123,16 +131,21 @@ def ces(histogram: Histogram, scale: tuple[int, int]) -> dict[str, Any] | None:
     }
 
 
-def scale_fields(scale: tuple[int, int]) -> dict[str, Any]:
+def scale_fields(scale: tuple[int, int]) -> Scale:
     low, high = scale
     return {"min": low, "max": high, "binary": (low, high) == (0, 1)}
 
 
-def score_of(survey_type: str, histogram: Histogram, scale: tuple[int, int]) -> dict[str, Any]:
+def score_of(survey_type: str, histogram: Histogram, scale: tuple[int, int]) -> Figures:
     """``{"n", "low_sample", <type>: ..}``: the one score a survey of ``survey_type`` has."""
-    figures = {
-        "nps": lambda: nps(histogram),
-        "csat": lambda: csat(histogram, scale),
-        "ces": lambda: ces(histogram, scale),
-    }[survey_type]()
-    return {**sample_fields(answer_count(histogram)), survey_type: figures}
+    sample = sample_fields(answer_count(histogram))
+    figures: Figures = {"n": sample["n"], "low_sample": sample["low_sample"]}
+    if survey_type == "nps":
+        figures["nps"] = nps(histogram)
+    elif survey_type == "csat":
+        figures["csat"] = csat(histogram, scale)
+    elif survey_type == "ces":
+        figures["ces"] = ces(histogram, scale)
+    else:
+        raise KeyError(survey_type)
+    return figures

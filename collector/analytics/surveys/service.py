@@ -21,6 +21,14 @@ from sqlalchemy import Connection, Engine, Row
 
 from collector.analytics.surveys import queries, scoring
 from collector.analytics.surveys.queries import AnswerFilter, Segment
+from collector.analytics.surveys.results import (
+    Figures,
+    PeriodFigures,
+    ResponseRate,
+    Scores,
+    SegmentFigures,
+    TextAnswer,
+)
 from collector.experiences.repository import find_experience
 from collector.kit import periods
 from collector.kit.db.engine import read_transaction
@@ -88,7 +96,7 @@ def _tallies(rows: Iterable[Row[Any]], key: str, scale: Scale) -> dict[Any, _Tal
     return tallies
 
 
-def _figures(survey: Survey, tally: _Tally) -> dict[str, Any]:
+def _figures(survey: Survey, tally: _Tally) -> Figures:
     """``{"n", "low_sample", <type>}``, and the same per dimension when there are any."""
     figures = scoring.score_of(survey.type, tally.scores, survey.scale)
     if tally.dimensions:
@@ -101,7 +109,7 @@ def _figures(survey: Survey, tally: _Tally) -> dict[str, Any]:
 
 def _trend(
     connection: Connection, survey: Survey, query: ScoreQuery, interval: periods.Interval
-) -> list[dict[str, Any]]:
+) -> list[PeriodFigures]:
     where = query.where
     start = where.start or connection.execute(queries.first_answer_at(where)).scalar()
     if start is None:
@@ -118,16 +126,18 @@ def _trend(
 
 def _segments(
     connection: Connection, survey: Survey, where: AnswerFilter, segment: Segment
-) -> list[dict[str, Any]]:
+) -> list[SegmentFigures]:
     rows = connection.execute(queries.segment_histogram(where, segment))
     tallies = _tallies(rows, "value", survey.scale)
-    shaped = [{"value": value, **_figures(survey, tally)} for value, tally in tallies.items()]
+    shaped: list[SegmentFigures] = [
+        {"value": value, **_figures(survey, tally)} for value, tally in tallies.items()
+    ]
     return sorted(shaped, key=lambda entry: (-entry["n"], entry["value"] is None, entry["value"]))
 
 
-def _reach(connection: Connection, where: AnswerFilter) -> tuple[dict[str, Any], int]:
+def _reach(connection: Connection, where: AnswerFilter) -> tuple[ResponseRate, int]:
     row = connection.execute(queries.reach(where)).one()
-    rate = {
+    rate: ResponseRate = {
         "shown": row.shown,
         "responded": row.responded,
         "rate": scoring.share(row.responded, row.shown),
@@ -137,29 +147,44 @@ def _reach(connection: Connection, where: AnswerFilter) -> tuple[dict[str, Any],
 
 def survey_scores(
     engine: Engine, project_id: uuid.UUID, survey_id: uuid.UUID, query: ScoreQuery
-) -> dict[str, Any]:
+) -> Scores:
     """The survey's score over the range, its response rate, and trend and segments if asked."""
     where = query.where
     with read_transaction(engine) as connection:
         survey = find_survey(connection, project_id, survey_id)
         overall = _tallies(connection.execute(queries.histogram(where)), "period", survey.scale)[0]
         response_rate, ineligible = _reach(connection, where)
-        result: dict[str, Any] = {
+        figures = _figures(survey, overall)
+        result: Scores = {
             "survey_id": survey_id,
             "type": survey.type,
             "scale": scoring.scale_fields(survey.scale),
             "from": where.start,
             "to": where.end,
             "tz": query.zone.key,
-            **_figures(survey, overall),
+            "n": figures["n"],
+            "low_sample": figures["low_sample"],
             "response_rate": response_rate,
             "excluded": {"ineligible": ineligible, "other_scale": overall.other_scale},
         }
+        _scored(result, figures)
         if query.interval is not None:
             result["trend"] = _trend(connection, survey, query, query.interval)
         if query.segment is not None:
             result["segments"] = _segments(connection, survey, where, query.segment)
     return result
+
+
+def _scored(into: Figures, figures: Figures) -> None:
+    """The score (and the dimensions') of ``figures`` copied into an answer that has them."""
+    if "nps" in figures:
+        into["nps"] = figures["nps"]
+    if "csat" in figures:
+        into["csat"] = figures["csat"]
+    if "ces" in figures:
+        into["ces"] = figures["ces"]
+    if "dimensions" in figures:
+        into["dimensions"] = figures["dimensions"]
 
 
 def _figure_columns(survey_type: str) -> tuple[str, ...]:
@@ -210,8 +235,17 @@ def score_rows(scores: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _flat_with_dimensions("segment", entry["value"], entry)
 
 
-def _shape_text(row: Row[Any]) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in TEXT_COLUMNS}
+def _shape_text(row: Row[Any]) -> TextAnswer:
+    return TextAnswer(
+        id=row.id,
+        person_id=row.person_id,
+        user_id=row.user_id,
+        dimension=row.dimension,
+        score=row.score,
+        text=row.text,
+        eligible=row.eligible,
+        responded_at=row.responded_at,
+    )
 
 
 def _texts_query(where: AnswerFilter) -> Any:
@@ -223,11 +257,13 @@ def require_survey(engine: Engine, project_id: uuid.UUID, survey_id: uuid.UUID) 
         find_survey(connection, project_id, survey_id)
 
 
-def text_answers(engine: Engine, where: AnswerFilter, *, cursor: str | None, limit: int) -> Page:
+def text_answers(
+    engine: Engine, where: AnswerFilter, *, cursor: str | None, limit: int
+) -> Page[TextAnswer]:
     """A page of the open-text answers that count in the score, each with its score."""
     return read_page(engine, _texts_query(where), _shape_text, cursor=cursor, limit=limit)
 
 
-def all_text_answers(engine: Engine, where: AnswerFilter) -> Iterator[dict[str, Any]]:
+def all_text_answers(engine: Engine, where: AnswerFilter) -> Iterator[TextAnswer]:
     """Every counted open-text answer, read a chunk at a time (for CSV)."""
     return (_shape_text(row) for row in all_rows(engine, _texts_query(where)))

@@ -11,7 +11,7 @@ import base64
 import binascii
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar
 
 import orjson
 from sqlalchemy import Engine, Row, Select
@@ -43,26 +43,37 @@ def decode_cursor(cursor: str | None) -> int:
     return after
 
 
+Item = TypeVar("Item")
+
+
+class PageAnswer(TypedDict, Generic[Item]):
+    """A page as answers carry it."""
+
+    data: list[Item]
+    has_more: bool
+    next_cursor: str | None
+
+
 @dataclass(frozen=True)
-class Page:
-    data: list[dict[str, Any]]
+class Page(Generic[Item]):
+    data: list[Item]
     has_more: bool
     next_cursor: str | None
     """Where to continue: after this page's last row, even on the last page, so a client
     can come back later for what arrived since. Null only before any row."""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> PageAnswer[Item]:
         return {"data": self.data, "has_more": self.has_more, "next_cursor": self.next_cursor}
 
 
 def read_page(
     engine: Engine,
     query: PageQuery,
-    shape: Callable[[Row[Any]], dict[str, Any]],
+    shape: Callable[[Row[Any]], Item],
     *,
     cursor: str | None,
     limit: int,
-) -> Page:
+) -> Page[Item]:
     after = decode_cursor(cursor)
     with read_transaction(engine) as connection:
         rows = connection.execute(query(after, limit + 1)).all()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +37,7 @@ def cell(value: Any) -> str:
     return text
 
 
-def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+def csv_lines(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """The header, then one line per row, each as soon as it is ready."""
     yield _line(columns)
     for row in rows:
@@ -60,7 +60,9 @@ def wants_csv(request: Request) -> bool:
     )
 
 
-def csv_response(filename: str, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Response:
+def csv_response(
+    filename: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]
+) -> Response:
     """A small table (an analysis, not an export stream) as a CSV attachment."""
     return Response(
         "".join(csv_lines(columns, rows)),

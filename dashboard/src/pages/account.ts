@@ -1,45 +1,15 @@
 // One account's page: its traits, health components, weekly active users, the history of
 // its health colour and its users. Traits and names are untrusted: text nodes only.
 
-import type { Api, Page } from "../api";
+import type { Api, Page, Schemas } from "../api";
 import { series, chart } from "../charts";
 import { card, figure, h, replace } from "../dom";
 import { dateTime, number, percent, text } from "../format";
 import { link, type PageContext } from "../router";
 import { dataTable } from "../table";
 
-interface Week {
-  week: string;
-  active_users: number;
-  events: number;
-}
-
-interface User {
-  person_id: string;
-  user_id: string | null;
-  name: string | null;
-  email: string | null;
-  last_seen: string | null;
-  events: number;
-}
-
-interface Change {
-  at: string;
-  status: string;
-  previous: string | null;
-  score: number | null;
-}
-
-interface Account {
-  id: string;
-  group_id: string;
-  name: string | null;
-  traits: Record<string, unknown>;
-  health: { score: number | null; status: string | null; components: Record<string, Record<string, unknown> & { value: number | null }> };
-  activity: { tz: string; weeks: Week[] };
-  users: Page<User>;
-  health_history: { data: Change[]; has_more: boolean };
-}
+type User = Schemas["AccountUser"];
+type Account = Schemas["AccountDetail"];
 
 const WEEKS = 12;
 

@@ -2,32 +2,21 @@
 // and each account's page (/accounts/<id>): traits, health, weekly activity, colour
 // history and users.
 
-import { collect } from "../api";
+import { collect, type Schemas } from "../api";
 import { card, figure, h, replace } from "../dom";
 import { number, percent } from "../format";
 import { link, type PageContext } from "../router";
 import { dataTable } from "../table";
 import { renderAccount } from "./account";
 
-interface Component {
-  value: number | null;
-  [detail: string]: unknown;
-}
+type Health = Schemas["AccountHealth"];
+type ComponentName = keyof Health["components"];
 
-interface Health {
-  account_id: string;
-  group_id: string;
-  name: string | null;
-  score: number | null;
-  status: string | null;
-  components: Record<string, Component>;
-}
-
-const COMPONENTS = ["frequency", "breadth", "depth", "sentiment"];
+const COMPONENTS: ComponentName[] = ["frequency", "breadth", "depth", "sentiment"];
 const FILTERS: Record<string, string> = { "": "All accounts", red: "At risk (red)", yellow: "Yellow", green: "Green" };
 
-function componentColumn(name: string): { label: string; value: (row: Health) => number | null; cell: (row: Health) => string; numeric: boolean } {
-  const value = (row: Health): number | null => row.components[name]?.value ?? null;
+function componentColumn(name: ComponentName): { label: string; value: (row: Health) => number | null; cell: (row: Health) => string; numeric: boolean } {
+  const value = (row: Health): number | null => row.components[name].value;
   return { label: name[0]!.toUpperCase() + name.slice(1), value, cell: (row) => percent(value(row), 0), numeric: true };
 }
 

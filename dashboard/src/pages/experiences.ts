@@ -1,6 +1,6 @@
 // Flows and surveys: every one with its status and key numbers; publish, pause, edit.
 
-import type { Api } from "../api";
+import type { Api, Schemas } from "../api";
 import { describe } from "../api";
 import { card, h, notice, replace } from "../dom";
 import { type Experience, everyExperience, kindOf } from "../experiences";
@@ -17,11 +17,11 @@ interface Row extends Experience {
 async function keyNumbers(api: Api, experience: Experience): Promise<Row> {
   const kind = kindOf(experience.type);
   if (kind === "flow") {
-    const report = await api.get<{ summary: Record<string, number> }>(`/api/v1/flows/${experience.id}/progress`, { limit: 1 });
+    const report = await api.get<Schemas["ProgressReport"]>(`/api/v1/flows/${experience.id}/progress`, { limit: 1 });
     const reached = Object.values(report.summary).reduce((sum, count) => sum + count, 0);
     return { ...experience, kind, reached, done: report.summary["completed"] ?? 0 };
   }
-  const scores = await api.get<{ n: number; response_rate: { shown: number } }>(`/api/v1/surveys/${experience.id}/scores`);
+  const scores = await api.get<Schemas["Scores"]>(`/api/v1/surveys/${experience.id}/scores`);
   return { ...experience, kind, reached: scores.response_rate.shown, done: scores.n };
 }
 

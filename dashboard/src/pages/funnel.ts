@@ -11,20 +11,8 @@ import { daysAgo, duration, number, percent } from "../format";
 import type { PageContext } from "../router";
 import { dataTable } from "../table";
 
-interface Step {
-  event: string;
-  persons: number;
-  dropped?: number;
-  conversion_from_first: number;
-  conversion_from_previous: number;
-  median_seconds_from_previous: number | null;
-  average_seconds_from_previous: number | null;
-}
-
-interface Answer {
-  steps: Step[];
-  breakdown?: Record<string, Step[]>;
-}
+type Step = Schemas["FunnelStep"];
+type Answer = Schemas["FunnelAnswer"];
 
 type Definition = Schemas["Funnel"];
 
@@ -37,12 +25,8 @@ interface Draft {
   breakdown: string;
 }
 
-interface SavedFunnel {
-  id: string;
-  name: string;
-  definition: Definition;
-  updated_at: string;
-}
+/** The server keeps a definition as it was sent, once the funnel schema accepted it. */
+type SavedFunnel = Omit<Schemas["SavedFunnel"], "definition"> & { definition: Definition };
 
 type SavedStep = string | { event: string; where?: Record<string, unknown> };
 
@@ -107,7 +91,7 @@ function optionInputs(draft: Draft): HTMLElement {
 async function droppedPersons(api: Api, definition: Definition, step: number, box: HTMLElement): Promise<void> {
   replace(box, h("p", { class: "loading" }, "Loading…"));
   try {
-    const page = await api.send<{ data: { person_id: string; user_id: string | null }[]; has_more: boolean }>("POST", "/api/v1/analytics/funnel/persons", { ...definition, step, dropped: true, limit: 1000 });
+    const page = await api.send<Schemas["FunnelPersonsPage"]>("POST", "/api/v1/analytics/funnel/persons", { ...definition, step, dropped: true, limit: 1000 });
     replace(
       box,
       h("h3", {}, `Reached step ${step}, not step ${step + 1}${page.has_more ? " (first 1,000)" : ""}`),

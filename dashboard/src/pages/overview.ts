@@ -1,6 +1,6 @@
 // Overview: events and active persons per day, top events, latest answers, onboarding.
 
-import { type Api, collect } from "../api";
+import { type Api, collect, type Schemas } from "../api";
 import { chart, series } from "../charts";
 import { card, figure, h, replace } from "../dom";
 import { type Experience, listExperiences } from "../experiences";
@@ -11,19 +11,8 @@ import { dataTable } from "../table";
 const DAYS = 14;
 const EVENT_CAP = 50_000;
 
-interface StoredEvent {
-  type: string;
-  event: string | null;
-  personId: string | null;
-  timestamp: string;
-}
-
-interface Answer {
-  user_id: string | null;
-  score: number | null;
-  text: string | null;
-  responded_at: string;
-}
+type StoredEvent = Schemas["ExportedEvent"];
+type Answer = Schemas["Response"];
 
 /** Counts per day; when the events were capped, only the days they cover completely. */
 function perDay(events: StoredEvent[], capped: boolean): { labels: string[]; counts: number[]; persons: number[] } {
@@ -64,7 +53,7 @@ async function latestAnswers(api: Api, surveys: Experience[]): Promise<(Answer &
 async function onboarding(api: Api, flows: Experience[]): Promise<{ name: string; started: number; completed: number }[]> {
   return Promise.all(
     flows.map(async (flow) => {
-      const report = await api.get<{ summary: Record<string, number> }>(`/api/v1/flows/${flow.id}/progress`, { limit: 1 });
+      const report = await api.get<Schemas["ProgressReport"]>(`/api/v1/flows/${flow.id}/progress`, { limit: 1 });
       const started = Object.values(report.summary).reduce((sum, count) => sum + count, 0);
       return { name: flow.name, started, completed: report.summary["completed"] ?? 0 };
     }),

@@ -2,7 +2,7 @@
 // account-health weights and thresholds, saved with PATCH /api/v1/project; the project's
 // keys, rotated with POST /api/v1/project/keys/rotate.
 
-import { type Api, describe } from "../api";
+import { type Api, describe, type Schemas } from "../api";
 import { card, field, h, notice, replace } from "../dom";
 import { dateTime } from "../format";
 import { type Binder, type Doc, checkbox, getPath, numberInput } from "../form";
@@ -11,14 +11,8 @@ import { dataTable } from "../table";
 
 type KeyKind = "write" | "secret";
 
-interface ApiKey {
-  kind: KeyKind;
-  prefix: string;
-  created_at: string;
-  expires_at: string | null;
-}
-
-type Rotated = Partial<Record<`${KeyKind}_key`, string>> & { old_keys_expire_at: string };
+type ApiKey = Schemas["ApiKey"];
+type Rotated = Schemas["RotatedKeys"];
 
 const GRACE_PERIODS: [number, string][] = [
   [0, "none: it stops at once"],
@@ -113,7 +107,7 @@ function keysSection(api: Api): HTMLElement {
   const grace = h("select", {}, ...GRACE_PERIODS.map(([seconds, label]) => h("option", { value: seconds, selected: seconds === DEFAULT_GRACE }, label)));
   const load = async (): Promise<void> => {
     try {
-      replace(listing, keyTable((await api.get<{ data: ApiKey[] }>("/api/v1/project/keys")).data));
+      replace(listing, keyTable((await api.get<Schemas["ApiKeyList"]>("/api/v1/project/keys")).data));
     } catch (error) {
       replace(listing, notice("error", describe(error)));
     }

@@ -1,7 +1,7 @@
 // Survey results: score over time with its 95% band, distribution, segments, response
 // rate, and the answers with their open text (filterable, exportable as CSV).
 
-import { type Api, collect } from "../api";
+import { type Api, collect, type Schemas } from "../api";
 import { band, bars, chart, series } from "../charts";
 import { card, field, figure, h, notice, replace } from "../dom";
 import { type Experience, listExperiences } from "../experiences";
@@ -12,30 +12,10 @@ import { dataTable } from "../table";
 const ANSWER_CAP = 5000;
 const Z_95 = 1.959964;
 
-interface Figures {
-  n: number;
-  low_sample: boolean;
-  nps?: { score: number; ci95: [number, number]; promoters: number; passives: number; detractors: number } | null;
-  csat?: { mean: number; stdev: number | null; satisfied_share: number } | null;
-  ces?: { mean: number; stdev: number | null; high_effort_share: number } | null;
-}
-
-interface Scores extends Figures {
-  type: string;
-  response_rate: { shown: number; responded: number; rate: number | null };
-  trend?: (Figures & { period: string })[];
-  segments?: (Figures & { value: string | null })[];
-}
-
-interface Answer {
-  user_id: string | null;
-  score: number | null;
-  dimension: string | null;
-  text: string | null;
-  answers: Record<string, unknown> | null;
-  eligible: boolean;
-  responded_at: string;
-}
+/** What the overall score, each period and each segment have in common. */
+type Figures = Pick<Schemas["Scores"], "n" | "low_sample" | "nps" | "csat" | "ces">;
+type Scores = Schemas["Scores"];
+type Answer = Schemas["Response"];
 
 interface Filters {
   days: number;
@@ -47,7 +27,7 @@ interface Filters {
 function headline(type: string, figures: Figures): { value: number | null; low: number | null; high: number | null } {
   if (type === "nps" && figures.nps) return { value: figures.nps.score, low: figures.nps.ci95[0], high: figures.nps.ci95[1] };
   const mean = type === "csat" ? figures.csat : figures.ces;
-  if (!mean) return { value: null, low: null, high: null };
+  if (!mean || mean.mean === null) return { value: null, low: null, high: null };
   const margin = mean.stdev === null ? 0 : (Z_95 * mean.stdev) / Math.sqrt(figures.n);
   return { value: mean.mean, low: mean.mean - margin, high: mean.mean + margin };
 }

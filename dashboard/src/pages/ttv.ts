@@ -1,7 +1,7 @@
 // Time to value: from a start event (default: the first event) to the first value event;
 // the histogram, the share reaching value within 1, 7 and 30 days, per signup-week cohort.
 
-import { describe, withParams } from "../api";
+import { describe, type Schemas, withParams } from "../api";
 import { bars, chart } from "../charts";
 import { card, field, figure, h, notice, replace } from "../dom";
 import { eventNames, nameList, parseWhere } from "../events";
@@ -9,25 +9,8 @@ import { daysAgo, duration, number, percent } from "../format";
 import type { PageContext } from "../router";
 import { dataTable } from "../table";
 
-interface Within {
-  eligible: number;
-  reached: number;
-  share: number | null;
-}
-
-interface Figures {
-  persons_started: number;
-  persons_reached_value: number;
-  median_seconds: number | null;
-  p90_seconds: number | null;
-  within: Record<string, Within>;
-}
-
-interface Answer extends Figures {
-  histogram: { from_seconds: number; to_seconds: number | null; persons: number }[];
-  cohorts: (Figures & { cohort: string })[];
-  breakdown?: Record<string, Figures>;
-}
+type Figures = Schemas["ValueFigures"];
+type Answer = Schemas["TimeToValueAnswer"];
 
 const WITHIN = ["1d", "7d", "30d"];
 

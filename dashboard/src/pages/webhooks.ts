@@ -1,41 +1,15 @@
 // Webhooks: endpoints and the event types they receive, secret rotation, the delivery log
 // with each attempt, and replay.
 
-import { type Api, collect, describe } from "../api";
+import { type Api, collect, describe, type Schemas } from "../api";
 import { card, field, h, notice, replace } from "../dom";
 import { dateTime } from "../format";
 import type { PageContext } from "../router";
 import { dataTable } from "../table";
 
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string;
-  event_types: string[];
-  enabled: boolean;
-  disabled_reason: string | null;
-  failed_in_row: number;
-}
-
-interface Message {
-  id: string;
-  endpoint_id: string;
-  event_type: string;
-  status: string;
-  tries: number;
-  created_at: string;
-  delivered_at: string | null;
-  next_attempt_at: string | null;
-}
-
-interface Attempt {
-  attempted_at: string;
-  duration_ms: number;
-  status_code: number | null;
-  response_body: string | null;
-  error: string | null;
-  succeeded: boolean;
-}
+type Endpoint = Schemas["Endpoint"];
+type Message = Schemas["Message"];
+type Attempt = Schemas["Attempt"];
 
 type Say = (element: HTMLElement) => void;
 
@@ -56,11 +30,11 @@ async function act(say: Say, done: () => void, work: () => Promise<HTMLElement |
 
 function endpointActions(api: Api, endpoint: Endpoint, say: Say, reload: () => void): HTMLElement {
   const path = `/api/v1/webhooks/endpoints/${endpoint.id}`;
-  const rotate = () => act(say, reload, async () => secretNotice((await api.send<{ secret: string }>("POST", `${path}/rotate-secret`, {})).secret));
+  const rotate = () => act(say, reload, async () => secretNotice((await api.send<Schemas["Secret"]>("POST", `${path}/rotate-secret`, {})).secret));
   const toggle = () => act(say, reload, async () => (await api.send("PATCH", path, { enabled: !endpoint.enabled }), null));
   const replay = () => act(say, reload, async () => {
     const since = new Date(Date.now() - 86400_000).toISOString();
-    const answer = await api.send<{ replayed: number }>("POST", `${path}/replay?since=${encodeURIComponent(since)}`);
+    const answer = await api.send<Schemas["Replayed"]>("POST", `${path}/replay?since=${encodeURIComponent(since)}`);
     return notice("ok", `${answer.replayed} messages of the last 24 hours queued again.`);
   });
   const remove = () => act(say, reload, async () => (await api.send("DELETE", path), notice("ok", "Endpoint deleted.")));
@@ -83,7 +57,7 @@ function newEndpointForm(api: Api, types: string[], say: Say, reload: () => void
     event.preventDefault();
     const body: Record<string, unknown> = { url: url.value, description: description.value, event_types: boxes.filter((box) => box.checked).map((box) => box.value) };
     if (filter.value.trim()) body["filter"] = filter.value.trim();
-    void act(say, reload, async () => secretNotice((await api.send<{ secret: string }>("POST", "/api/v1/webhooks/endpoints", body)).secret));
+    void act(say, reload, async () => secretNotice((await api.send<Schemas["EndpointCreated"]>("POST", "/api/v1/webhooks/endpoints", body)).secret));
   };
   return h(
     "form",
@@ -145,8 +119,8 @@ export async function renderWebhooks(context: PageContext): Promise<void> {
   const body = h("div");
   const load = async (): Promise<void> => {
     const [endpoints, types, log] = await Promise.all([
-      api.get<{ data: Endpoint[] }>("/api/v1/webhooks/endpoints"),
-      api.get<{ data: { type: string }[] }>("/api/v1/webhooks/event-types"),
+      api.get<Schemas["EndpointList"]>("/api/v1/webhooks/endpoints"),
+      api.get<Schemas["EventTypeList"]>("/api/v1/webhooks/event-types"),
       collect<Message>(api, "/api/v1/webhooks/messages", {}, 2000),
     ]);
     const reload = (): void => void load();

@@ -21,6 +21,7 @@ from collector.analytics.definitions import (
     TimeRange,
 )
 from collector.analytics.funnels import run_funnel
+from collector.analytics.results import FunnelFigures
 from collector.projects.service import CreatedProject
 from tests import factories
 
@@ -100,10 +101,10 @@ def counts(engine: Engine, project: CreatedProject) -> Counts:
 
 
 @pytest.fixture
-def answer(engine: Engine, project: CreatedProject) -> Callable[..., dict[str, Any]]:
+def answer(engine: Engine, project: CreatedProject) -> Callable[..., FunnelFigures]:
     """The whole funnel answer of ``project`` (arguments as :func:`funnel_of`)."""
 
-    def run(*steps: str | EventMatch, **options: Any) -> dict[str, Any]:
+    def run(*steps: str | EventMatch, **options: Any) -> FunnelFigures:
         return run_funnel(engine, funnel_of(project, *steps, **options))
 
     return run

@@ -11,18 +11,19 @@ import pytest
 from sqlalchemy import Engine
 
 from collector.analytics import retention
+from collector.analytics.results import RetentionFigures
 from collector.projects.service import CreatedProject
 from tests.collector.analytics.conftest import Store, at, did
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-Ask = Callable[..., dict[str, Any]]
+Ask = Callable[..., RetentionFigures]
 
 
 @pytest.fixture
 def ask(engine: Engine, project: CreatedProject) -> Ask:
     """Weekly retention over three periods, cohorts of the first two weeks of March."""
 
-    def run(**options: Any) -> dict[str, Any]:
+    def run(**options: Any) -> RetentionFigures:
         params = {
             "interval": "week",
             "periods": 3,
@@ -50,7 +51,7 @@ def visits(store: Store) -> None:
     )
 
 
-def triangle(result: dict[str, Any]) -> list[tuple[str, int, list[int | None]]]:
+def triangle(result: RetentionFigures) -> list[tuple[str, int, list[int | None]]]:
     return [(c["cohort"], c["persons"], c["returned"]) for c in result["cohorts"]]
 
 

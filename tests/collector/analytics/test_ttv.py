@@ -11,20 +11,21 @@ import pytest
 from sqlalchemy import Engine
 
 from collector.analytics import ttv
+from collector.analytics.results import TimeToValueFigures
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.collector.analytics.conftest import Store, at, did
 
 A, C = "Signed Up", "Report Created"
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-Ask = Callable[..., dict[str, Any]]
+Ask = Callable[..., TimeToValueFigures]
 
 
 @pytest.fixture
 def ask(engine: Engine, project: CreatedProject) -> Ask:
     """Time to ``Report Created`` over the first two weeks of March (options override)."""
 
-    def run(**options: Any) -> dict[str, Any]:
+    def run(**options: Any) -> TimeToValueFigures:
         params = {
             "value": {"event": C},
             "from_": datetime.fromisoformat(at(0)),

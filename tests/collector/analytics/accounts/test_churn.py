@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from collector.analytics.accounts.churn import account_churn
+from collector.analytics.accounts.results import Churn
 from collector.projects.service import CreatedProject
 from tests import factories
 from tests.collector.analytics.accounts.conftest import group
@@ -58,7 +59,7 @@ def churn_project(engine: Engine) -> CreatedProject:
     return project
 
 
-def churn(engine: Engine, project: CreatedProject, **options: Any) -> dict[str, Any]:
+def churn(engine: Engine, project: CreatedProject, **options: Any) -> Churn:
     return account_churn(engine, project.id, start=START, end=END, zone=UTC_ZONE, **options)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -10,7 +12,7 @@ from collector.analytics.accounts.health import accounts_health
 from tests.collector.analytics.accounts.conftest import END, AccountData
 
 
-def by_group(engine: Engine, data: AccountData, **window: datetime) -> dict[str, dict]:  # type: ignore[type-arg]
+def by_group(engine: Engine, data: AccountData, **window: datetime) -> dict[str, Mapping[str, Any]]:
     entries, _ = accounts_health(
         engine, data.project.id, window.get("start"), window.get("end", END)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,8 @@ NOV_1, NOV_15 = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 15, tzinfo
 
 def analyse(
     engine: Engine, data: FlowData, flow: dict[str, Any], end: datetime = NOV_15
-) -> dict[str, Any]:
+) -> Mapping[str, Any]:
+    """A tour's or a checklist's figures: each test knows which it asked for."""
     where = FlowFilter(data.project.id, uuid.UUID(flow["id"]), NOV_1, end)
     return flow_analytics(engine, where, stuck_days=7)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ def define(engine: Engine, project: CreatedProject, **body: Any) -> dict[str, An
     return factories.create_survey(engine, project, throttle={"reask_days": 0}, **body)
 
 
-def scores_of(engine: Engine, project: CreatedProject, survey: dict[str, Any]) -> dict[str, Any]:
+def scores_of(engine: Engine, project: CreatedProject, survey: dict[str, Any]) -> Mapping[str, Any]:
     survey_id = uuid.UUID(survey["id"])
     where = AnswerFilter(project.id, survey_id)
     return survey_scores(engine, project.id, survey_id, ScoreQuery(where))

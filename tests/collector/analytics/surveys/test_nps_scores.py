@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ def scores(
     start: datetime | None = NOVEMBER[0],
     end: datetime | None = NOVEMBER[1],
     **options: Any,
-) -> dict[str, Any]:
+) -> Mapping[str, Any]:
     survey_id = uuid.UUID(data.nps["id"])
     where = AnswerFilter(data.project.id, survey_id, start, end, include_ineligible)
     return survey_scores(engine, data.project.id, survey_id, ScoreQuery(where, **options))
