@@ -145,8 +145,7 @@ async def get_version(request: Request, *, kind: Kind) -> Response:
     return _version[kind].render(found)
 
 
-def _routes(kind: Kind, plural: str) -> list[OperationRoute]:
-    one = f"/{plural}/{{id}}"
+def _collection_routes(kind: Kind, plural: str) -> list[OperationRoute]:
     key = Auth.SECRET_KEY
     return [
         route(
@@ -171,6 +170,13 @@ def _routes(kind: Kind, plural: str) -> list[OperationRoute]:
                 body=_create[kind],
             ),
         ),
+    ]
+
+
+def _item_routes(kind: Kind, plural: str) -> list[OperationRoute]:
+    one = f"/{plural}/{{id}}"
+    key = Auth.SECRET_KEY
+    return [
         route(
             one,
             partial(get_experience, kind=kind),
@@ -212,6 +218,10 @@ def _routes(kind: Kind, plural: str) -> list[OperationRoute]:
             ),
         ),
     ]
+
+
+def _routes(kind: Kind, plural: str) -> list[OperationRoute]:
+    return [*_collection_routes(kind, plural), *_item_routes(kind, plural)]
 
 
 routes = [*_routes("flow", "flows"), *_routes("survey", "surveys")]
